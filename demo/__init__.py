@@ -1,0 +1,46 @@
+"""The support portal: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory (layers: conf/*.toml, PORTAL_* variables, test_config)."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config.load(app, test_config)
+
+    from . import assets, auth, cli, database, errors, sites, templating
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    app.session_interface = sites.SiteSessionInterface()
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    auth.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    assets.init_app(app)
+    cli.init_app(app)
+
+    from .caixa.routes import bp as caixa_bp
+    from .contas.routes import bp as contas_bp
+    from .mapa.routes import bp as mapa_bp
+    from .suporte.routes import bp as suporte_bp
+
+    app.register_blueprint(suporte_bp)
+    app.register_blueprint(contas_bp)
+    app.register_blueprint(contas_bp, url_prefix=sites.MAPA.prefix, name=sites.MAPA.accounts)
+    app.register_blueprint(mapa_bp, url_prefix=sites.MAPA.prefix)
+    app.register_blueprint(caixa_bp, url_prefix="/caixa-de-saida")
+    return app

@@ -1,0 +1,1 @@
+"""The outbox page (demo mode only): trainers show the e-mails the portal sent."""

@@ -1,0 +1,76 @@
+"""Flask commands (`flask --app demo …`); everything they print is in Portuguese."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+
+from .services import accounts, demo_data
+
+
+class CommandError(click.ClickException):
+    """A refusal printed as "Erro: …" on standard error, with exit status 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Erro: {self.format_message()}", err=True)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (init_db, seed, create_user, resend_password):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+@click.option("--sem-demo", is_flag=True, help="Não carregar os dados de demonstração.")
+def init_db(sem_demo: bool) -> None:
+    """Aplica as migrações e, na primeira vez, carrega os dados de demonstração."""
+    upgrade()
+    click.echo("Banco de dados atualizado.")
+    if not sem_demo and not demo_data.is_loaded():
+        counts = demo_data.load()
+        click.echo(
+            f"Dados de demonstração carregados: {counts['orgaos']} órgãos, "
+            f"{counts['usuarios']} usuários."
+        )
+
+
+@click.command("seed")
+def seed() -> None:
+    """Carrega os dados de demonstração (conf/demo.toml) num banco vazio."""
+    if demo_data.is_loaded():
+        raise CommandError("O banco já tem dados; nada foi carregado.")
+    counts = demo_data.load()
+    click.echo(f"Carregados {counts['orgaos']} órgãos e {counts['usuarios']} usuários.")
+
+
+@click.command("criar-usuario")
+@click.argument("email")
+@click.option("--nome", required=True, help="Nome completo do usuário.")
+@click.option("--orgao", required=True, help="Sigla do órgão (ex.: MAPA).")
+@click.option(
+    "--perfil",
+    default="solicitante",
+    show_default=True,
+    help="solicitante, atendente ou gestor.",
+)
+def create_user(email: str, nome: str, orgao: str, perfil: str) -> None:
+    """Cria uma conta e envia por e-mail o usuário e uma senha temporária."""
+    try:
+        user = accounts.create_user(email, nome, orgao, perfil)
+    except accounts.AccountError as error:
+        raise CommandError(error.message) from error
+    click.echo(f"Conta criada para {user.email} ({user.organization.acronym}, {user.profile.label}).")
+    click.echo("A senha temporária foi enviada por e-mail.")
+
+
+@click.command("reenviar-senha")
+@click.argument("email")
+def resend_password(email: str) -> None:
+    """Gera uma nova senha temporária e a envia por e-mail."""
+    try:
+        user = accounts.resend_password(email)
+    except accounts.AccountError as error:
+        raise CommandError(error.message) from error
+    click.echo(f"Nova senha temporária enviada para {user.email}.")

@@ -1,0 +1,1 @@
+"""Accounts screens: login, logout and password change (served on both sites)."""

@@ -1,0 +1,85 @@
+"""Login, logout and password change; registered once per site."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import limiter
+from ..services import accounts
+from ..sites import current_site
+from .forms import ChangePasswordForm, LoginForm, LogoutForm
+
+bp = Blueprint("contas", __name__, template_folder="templates")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/entrar", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+def entrar():
+    site = current_site()
+    if current_user.is_authenticated:
+        return redirect(url_for(site.home))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = accounts.authenticate(form.usuario.data, form.senha.data)
+        if result.user is None:
+            form.senha.errors.append(result.error)
+        else:
+            next_url = _safe_next(request.args.get("next"))
+            # A new session cookie at login: nothing from before the login carries over.
+            session.clear()
+            accounts.start_session(result.user, site.key)
+            login_user(result.user)
+            if result.user.must_change_password:
+                flash("Primeiro acesso: escolha uma nova senha para continuar.", "warning")
+                return redirect(url_for(f"{site.accounts}.trocar_senha"))
+            return redirect(next_url or url_for(site.home))
+    return render_template("contas/entrar.html", form=form)
+
+
+@bp.post("/sair")
+def sair():
+    site = current_site()
+    if LogoutForm().validate_on_submit():
+        accounts.end_session(current_user.get_id())
+        logout_user()
+        session.clear()
+        flash("Você saiu do portal.", "success")
+    else:
+        flash("Não foi possível sair: recarregue a página e tente novamente.", "danger")
+        return redirect(url_for(site.home))
+    return redirect(url_for(f"{site.accounts}.entrar"))
+
+
+@bp.route("/trocar-senha", methods=["GET", "POST"])
+def trocar_senha():
+    site = current_site()
+    form = ChangePasswordForm()
+    first_access = current_user.must_change_password
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, form.senha_atual.data, form.nova_senha.data, form.confirmacao.data
+            )
+        except accounts.AccountError as error:
+            getattr(form, error.field or "nova_senha").errors.append(error.message)
+        else:
+            flash("Senha alterada. A nova senha vale para os dois sites.", "success")
+            return redirect(url_for(site.home))
+    return render_template("contas/trocar_senha.html", form=form, first_access=first_access)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow a ?next= that stays on this portal."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -1,0 +1,22 @@
+"""Minha área of the mapa site."""
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from ..services import service_requests
+
+bp = Blueprint("mapa", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def minha_area():
+    requests = service_requests.for_user(current_user)
+    return render_template("mapa/minha_area.html", requests=requests)
+
+
+@bp.get("/solicitacoes/<int:request_id>")
+def solicitacao(request_id: int):
+    item = service_requests.get_for_user(current_user, request_id)
+    if item is None:
+        abort(404)
+    return render_template("mapa/solicitacao.html", item=item)

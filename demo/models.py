@@ -1,0 +1,123 @@
+"""SQLAlchemy 2.0 typed models of the portal."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, ForeignKey, String, Text, TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+from .services.clock import now
+
+
+class UTCDateTime(TypeDecorator):
+    """Store instants as naive UTC and give them back aware.
+
+    DateTime(timezone=True) silently drops the offset on SQLite, so the UTC
+    normalisation happens here, the same on every database.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Profile(enum.StrEnum):
+    """What a user does in the portal."""
+
+    REQUESTER = "solicitante"
+    AGENT = "atendente"
+    MANAGER = "gestor"
+
+    @property
+    def label(self) -> str:
+        return {"solicitante": "Solicitante", "atendente": "Atendente", "gestor": "Gestor"}[
+            self.value
+        ]
+
+
+class Organization(db.Model):
+    """An órgão: the unit whose tickets its users may see."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    acronym: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    users: Mapped[list[User]] = relationship(back_populates="organization")
+
+
+class User(UserMixin, db.Model):
+    """One account, shared by the support site and the mapa site."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    profile: Mapped[Profile] = mapped_column(
+        db.Enum(Profile, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    temp_password_hash: Mapped[str | None] = mapped_column(String(255))
+    temp_password_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+    organization: Mapped[Organization] = relationship(back_populates="users")
+
+    #: The token of the LoginSession this object was loaded for (Flask-Login's user id).
+    login_token = None
+
+    def get_id(self) -> str | None:
+        return self.login_token
+
+    @property
+    def must_change_password(self) -> bool:
+        """True until the user replaces the e-mailed temporary password."""
+        return self.password_hash is None
+
+
+class LoginSession(db.Model):
+    """A server-side login on one site: logout or a password change really ends it."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    site: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class ServiceRequest(db.Model):
+    """A public-service request on the mapa site (shown in the user's Minha área there)."""
+
+    __tablename__ = "service_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    protocol: Mapped[str] = mapped_column(String(40), unique=True)
+    service: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(60))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    details: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,48 @@
+"""Load the deterministic demo data of conf/demo.toml (trainers and screenshots use it)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..config import read_toml
+from ..extensions import db
+from ..models import Organization, Profile, ServiceRequest, User
+from . import accounts, clock
+
+
+def is_loaded() -> bool:
+    """True when the database already has organisations (demo data or real ones)."""
+    return bool(db.session.scalar(select(func.count()).select_from(Organization)))
+
+
+def load(name: str = "demo.toml") -> dict[str, int]:
+    """Insert the demo organisations, users and service requests; return the counts."""
+    data = read_toml(name)
+    organizations = {}
+    for item in data.get("orgaos", []):
+        org = Organization(acronym=item["sigla"], name=item["nome"])
+        db.session.add(org)
+        organizations[item["sigla"]] = org
+    users = {}
+    for item in data.get("usuarios", []):
+        user = User(
+            email=item["email"].lower(),
+            name=item["nome"],
+            organization=organizations[item["orgao"]],
+            profile=Profile(item["perfil"]),
+        )
+        accounts.set_password(user, item["senha"])
+        db.session.add(user)
+        users[user.email] = user
+    for item in data.get("solicitacoes", []):
+        db.session.add(
+            ServiceRequest(
+                user=users[item["usuario"]],
+                protocol=item["protocolo"],
+                service=item["servico"],
+                status=item["situacao"],
+                opened_at=clock.parse_utc(item["aberta_em"]),
+            )
+        )
+    db.session.commit()
+    return {"orgaos": len(organizations), "usuarios": len(users)}

@@ -1,0 +1,47 @@
+"""What every template may use: the current site, settings, and display filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+from .sites import current_site
+
+LOCAL_ZONE = ZoneInfo("America/Sao_Paulo")
+
+
+def init_app(app: Flask) -> None:
+    """Register the context processor and filters."""
+    app.context_processor(_context)
+    app.add_template_filter(local_datetime, "data_hora")
+    app.add_template_filter(file_size, "tamanho")
+
+
+def _context() -> dict:
+    site = current_site()
+    return {
+        "site": site,
+        "site_name": current_app.config[site.name_setting],
+        "site_url": current_app.config[site.url_setting],
+        "support_phone": current_app.config["SUPPORT_PHONE"],
+        "demo_mode": current_app.config.get("DEMO_MODE"),
+    }
+
+
+def local_datetime(moment: datetime | None) -> str:
+    """Show a UTC instant in Brasília time, as 29/11/2026 14:05."""
+    if moment is None:
+        return "—"
+    return moment.astimezone(LOCAL_ZONE).strftime("%d/%m/%Y %H:%M")
+
+
+def file_size(size: int) -> str:
+    """Show a byte count the Brazilian way: 1,5 MB."""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            text = f"{size:.0f}" if unit == "bytes" else f"{size:.1f}".replace(".", ",")
+            return f"{text} {unit}"
+        size /= 1024
+    return f"{size} GB"
