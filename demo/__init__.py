@@ -33,14 +33,33 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app)
     cli.init_app(app)
 
+    from .services import categories
+
+    app.extensions["portal.categories"] = categories.load()
+    app.after_request(_security_headers)
+
     from .caixa.routes import bp as caixa_bp
+    from .chamados.routes import bp as chamados_bp
     from .contas.routes import bp as contas_bp
     from .mapa.routes import bp as mapa_bp
+    from .minha_area.routes import bp as minha_area_bp
+    from .processos.routes import bp as processos_bp
     from .suporte.routes import bp as suporte_bp
 
     app.register_blueprint(suporte_bp)
+    app.register_blueprint(processos_bp, url_prefix="/processos")
+    app.register_blueprint(chamados_bp, url_prefix="/chamados")
+    app.register_blueprint(minha_area_bp, url_prefix="/minha-area")
     app.register_blueprint(contas_bp)
     app.register_blueprint(contas_bp, url_prefix=sites.MAPA.prefix, name=sites.MAPA.accounts)
     app.register_blueprint(mapa_bp, url_prefix=sites.MAPA.prefix)
     app.register_blueprint(caixa_bp, url_prefix="/caixa-de-saida")
     return app
+
+
+def _security_headers(response):
+    """Headers every answer carries (downloads must never be sniffed into HTML)."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from .services import accounts, demo_data
@@ -17,12 +18,17 @@ class CommandError(click.ClickException):
 
 
 def init_app(app: Flask) -> None:
-    """Register the commands."""
+    """Register the commands.
+
+    Each pushes its own app context (`with_appcontext`): `flask` pushes one only for the commands
+    it looks up by name, not for those run through `app.cli`, as `app.test_cli_runner()` does.
+    """
     for command in (init_db, seed, create_user, resend_password):
         app.cli.add_command(command)
 
 
 @click.command("init-db")
+@with_appcontext
 @click.option("--sem-demo", is_flag=True, help="Não carregar os dados de demonstração.")
 def init_db(sem_demo: bool) -> None:
     """Aplica as migrações e, na primeira vez, carrega os dados de demonstração."""
@@ -37,6 +43,7 @@ def init_db(sem_demo: bool) -> None:
 
 
 @click.command("seed")
+@with_appcontext
 def seed() -> None:
     """Carrega os dados de demonstração (conf/demo.toml) num banco vazio."""
     if demo_data.is_loaded():
@@ -46,6 +53,7 @@ def seed() -> None:
 
 
 @click.command("criar-usuario")
+@with_appcontext
 @click.argument("email")
 @click.option("--nome", required=True, help="Nome completo do usuário.")
 @click.option("--orgao", required=True, help="Sigla do órgão (ex.: MAPA).")
@@ -61,11 +69,14 @@ def create_user(email: str, nome: str, orgao: str, perfil: str) -> None:
         user = accounts.create_user(email, nome, orgao, perfil)
     except accounts.AccountError as error:
         raise CommandError(error.message) from error
-    click.echo(f"Conta criada para {user.email} ({user.organization.acronym}, {user.profile.label}).")
+    click.echo(
+        f"Conta criada para {user.email} ({user.organization.acronym}, {user.profile.label})."
+    )
     click.echo("A senha temporária foi enviada por e-mail.")
 
 
 @click.command("reenviar-senha")
+@with_appcontext
 @click.argument("email")
 def resend_password(email: str) -> None:
     """Gera uma nova senha temporária e a envia por e-mail."""

@@ -35,11 +35,19 @@ def load(app: Flask, test_config: dict | None) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not development,
+        # Explicit, because Flask-Limiter otherwise inherits the previous app's choice.
+        RATELIMIT_ENABLED=app.config.get("RATELIMIT_ENABLED", True),
         # The rate limiter keeps its counters in memory: one process, as `make run` serves.
         RATELIMIT_STORAGE_URI=app.config.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=False,
         SQLALCHEMY_DATABASE_URI=_normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"]),
     )
+    # Room for every attachment of a form in one request; the per-file limit is checked while
+    # streaming, so the form can be shown again with what was typed.
+    attachments_mb = app.config["ATTACHMENT_MAX_MB"] * app.config["ATTACHMENT_MAX_COUNT"]
+    if not app.config.get("MAX_CONTENT_LENGTH"):
+        app.config["MAX_CONTENT_LENGTH"] = (attachments_mb + 1) * 1024 * 1024
+    app.config["MENU"] = read_toml("menu.toml")["menu"]
     if not app.config.get("MAIL_OUTBOX"):
         app.config["MAIL_OUTBOX"] = str(Path(app.instance_path) / "caixa-de-saida")
     if not app.config.get("SECRET_KEY"):

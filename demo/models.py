@@ -69,7 +69,9 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     profile: Mapped[Profile] = mapped_column(
-        db.Enum(Profile, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        db.Enum(
+            Profile, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        )
     )
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -121,3 +123,101 @@ class ServiceRequest(db.Model):
     details: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User] = relationship()
+
+
+class TicketStatus(enum.StrEnum):
+    """Where a ticket is in its life (the engine holds the detail)."""
+
+    DRAFT = "rascunho"
+    OPEN = "aberto"
+    CLOSED = "encerrado"
+
+
+class TicketCounter(db.Model):
+    """The last ticket number given in a year: updated in the transaction that inserts."""
+
+    __tablename__ = "ticket_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Ticket(db.Model):
+    """A chamado: one instance of the ticket process."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (db.UniqueConstraint("year", "sequence", name="uq_tickets_year_sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    year: Mapped[int]
+    sequence: Mapped[int]
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[TicketStatus] = mapped_column(
+        db.Enum(
+            TicketStatus,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    category_code: Mapped[str | None] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(150), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    process_state: Mapped[str] = mapped_column(Text)
+    current_step: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deadline_hours: Mapped[int | None]
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organization: Mapped[Organization] = relationship()
+    requester: Mapped[User] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="ticket", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    steps: Mapped[list[StepRecord]] = relationship(
+        back_populates="ticket", order_by="StepRecord.id", cascade="all, delete-orphan"
+    )
+
+
+class Attachment(db.Model):
+    """An anexo: stored under a generated name; the original name is metadata only."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    step: Mapped[str] = mapped_column(String(60))
+
+    ticket: Mapped[Ticket] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User] = relationship()
+
+
+class StepRecord(db.Model):
+    """One pass of a ticket through a step of its process: the history behind Status/Listagem."""
+
+    __tablename__ = "step_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    step: Mapped[str] = mapped_column(String(60))
+    step_name: Mapped[str] = mapped_column(String(120))
+    group: Mapped[str] = mapped_column(String(120))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision: Mapped[str | None] = mapped_column(String(60))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    ticket: Mapped[Ticket] = relationship(back_populates="steps")
+    assignee: Mapped[User | None] = relationship()

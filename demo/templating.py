@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
+from .services.clock import LOCAL_ZONE
 from .sites import current_site
-
-LOCAL_ZONE = ZoneInfo("America/Sao_Paulo")
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from flask_migrate import upgrade
 
 from demo import create_app
 from demo.extensions import db
-from demo.services import demo_data
+from demo.services import accounts, demo_data, passwords
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 REQUIRE_POSTGRES = os.environ.get("PORTAL_TESTS_REQUIRE_POSTGRES") == "1"
@@ -39,8 +42,8 @@ def database_url(request, tmp_path: Path) -> str:
     return POSTGRES_URL
 
 
-def make_app(database_url: str, tmp_path: Path, **overrides):
-    """Create a migrated, seeded app for tests."""
+def portal_config(database_url: str, tmp_path: Path, **overrides) -> dict:
+    """The configuration of a portal under test: its own database, outbox and uploads."""
     config = {
         "TESTING": True,
         "SECRET_KEY": "chave-de-teste",
@@ -52,11 +55,43 @@ def make_app(database_url: str, tmp_path: Path, **overrides):
         "UPLOAD_FOLDER": str(tmp_path / "anexos"),
     }
     config.update(overrides)
-    app = create_app(config)
+    return config
+
+
+def make_app(database_url: str, tmp_path: Path, **overrides):
+    """Create a migrated, seeded app for tests."""
+    app = create_app(portal_config(database_url, tmp_path, **overrides))
     with app.app_context():
         upgrade()
-        demo_data.load()
+        _load_demo_data()
     return app
+
+
+#: Hashes of the demo passwords, computed once per run: scrypt is slow on purpose.
+_DEMO_HASHES: dict[str, str] = {}
+
+
+def _load_demo_data() -> None:
+    """Load conf/demo.toml, reusing the demo passwords' hashes from earlier tests."""
+    real_hash = passwords.hash_password
+
+    def cached_hash(password: str) -> str:
+        if password not in _DEMO_HASHES:
+            _DEMO_HASHES[password] = real_hash(password)
+        return _DEMO_HASHES[password]
+
+    passwords.hash_password = cached_hash
+    try:
+        demo_data.load()
+    finally:
+        passwords.hash_password = real_hash
+
+
+def dispose(app) -> None:
+    """Close an app's database connections (SQLite would warn about unclosed ones)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -64,9 +99,38 @@ def app(database_url: str, tmp_path: Path):
     """A portal on a fresh database with the demo data."""
     app = make_app(database_url, tmp_path)
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
+
+
+@pytest.fixture
+def empty_app(database_url: str, tmp_path: Path):
+    """A portal on an empty database: no tables, no data."""
+    app = create_app(portal_config(database_url, tmp_path))
+    yield app
+    dispose(app)
+
+
+@pytest.fixture
+def app_factory(request, database_url: str, tmp_path: Path):
+    """Build portals with config overrides, each on a fresh database of the test's kind.
+
+    Do not combine with the `app` fixture: on PostgreSQL a new portal wipes the database.
+    """
+    apps = []
+
+    def factory(**overrides):
+        url = database_url
+        if apps and url.startswith("sqlite"):
+            url = f"sqlite:///{tmp_path / f'portal-{len(apps)}.db'}"
+        elif apps:
+            _reset_postgres(url)
+        new = make_app(url, tmp_path / f"portal-{len(apps)}", **overrides)
+        apps.append(new)
+        return new
+
+    yield factory
+    for each in apps:
+        dispose(each)
 
 
 @pytest.fixture
@@ -102,7 +166,84 @@ class Browser:
             f"{self.prefix}/entrar", {"usuario": email, "senha": password}, **kwargs
         )
 
+    def logout(self, **kwargs):
+        """Press "Sair" in the header of the site's home page."""
+        return self.post_form(f"{self.prefix}/sair", {}, form_path=f"{self.prefix}/", **kwargs)
+
+    def change_password(self, current: str, new: str, confirmation: str | None = None, **kwargs):
+        return self.post_form(
+            f"{self.prefix}/trocar-senha",
+            {
+                "senha_atual": current,
+                "nova_senha": new,
+                "confirmacao": new if confirmation is None else confirmation,
+            },
+            **kwargs,
+        )
+
 
 @pytest.fixture
 def browser(client) -> Browser:
+    """The support site, driven through its forms."""
     return Browser(client)
+
+
+@pytest.fixture
+def mapa(client) -> Browser:
+    """The mapa site, in the same cookie jar as `browser` (one person, one browser)."""
+    return Browser(client, prefix="/mapa")
+
+
+class Outbox:
+    """The e-mails a portal wrote to its outbox folder."""
+
+    def __init__(self, app):
+        self.folder = Path(app.config["MAIL_OUTBOX"])
+
+    def messages(self) -> list[EmailMessage]:
+        """Every message, oldest first."""
+        parser = BytesParser(policy=policy.default)
+        return [parser.parsebytes(path.read_bytes()) for path in sorted(self.folder.glob("*.eml"))]
+
+    def last(self, to: str) -> EmailMessage:
+        sent = [message for message in self.messages() if message["To"] == to]
+        assert sent, f"nenhum e-mail para {to}"
+        return sent[-1]
+
+    def temporary_password(self, to: str) -> str:
+        """The temporary password of the last e-mail sent to this address."""
+        return temporary_password_in(self.last(to))
+
+
+def temporary_password_in(message: EmailMessage) -> str:
+    """Read the temporary password from the plain-text part of a credentials e-mail."""
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    match = re.search(r"Senha temporária: (\S+)", text)
+    assert match, f"e-mail sem senha temporária:\n{text}"
+    return match.group(1)
+
+
+@pytest.fixture
+def outbox(app) -> Outbox:
+    return Outbox(app)
+
+
+NEW_USER = "paula.ramos@agro.gov.br"
+
+
+@pytest.fixture
+def create_account():
+    """Create an account as `criar-usuario` does; return its e-mailed temporary password."""
+
+    def create(
+        app,
+        email: str = NEW_USER,
+        name: str = "Paula Ramos",
+        orgao: str = "MAPA",
+        perfil: str = "solicitante",
+    ) -> str:
+        with app.app_context():
+            accounts.create_user(email, name, orgao, perfil)
+        return Outbox(app).temporary_password(email)
+
+    return create

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import limiter
+from ..forms import csrf_checked_by_form
 from ..services import accounts
 from ..sites import current_site
 from .forms import ChangePasswordForm, LoginForm, LogoutForm
@@ -20,7 +30,10 @@ def _login_limit() -> str:
 
 
 @bp.route("/entrar", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(
+    _login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302
+)
+@csrf_checked_by_form
 def entrar():
     site = current_site()
     if current_user.is_authenticated:
@@ -44,6 +57,7 @@ def entrar():
 
 
 @bp.post("/sair")
+@csrf_checked_by_form
 def sair():
     site = current_site()
     if LogoutForm().validate_on_submit():
@@ -58,6 +72,7 @@ def sair():
 
 
 @bp.route("/trocar-senha", methods=["GET", "POST"])
+@csrf_checked_by_form
 def trocar_senha():
     site = current_site()
     form = ChangePasswordForm()
@@ -81,5 +96,9 @@ def _safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read a backslash as a slash ("/\evil" becomes "//evil") and drop tabs and
+    # newlines (so "/\t/evil" does too): refuse them outright.
+    if "\\" in target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
         return None
     return target

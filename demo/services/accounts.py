@@ -63,7 +63,9 @@ def create_user(email: str, name: str, organization: str, profile: str) -> User:
         role = Profile(profile.strip().lower())
     except ValueError as exc:
         options = ", ".join(p.value for p in Profile)
-        raise AccountError(f"Perfil desconhecido: {profile!r}. Perfis: {options}.", "perfil") from exc
+        raise AccountError(
+            f"Perfil desconhecido: {profile!r}. Perfis: {options}.", "perfil"
+        ) from exc
     if find_user(address):
         raise AccountError(f"Já existe uma conta para {address}.", "email")
     user = User(email=address, name=name, organization=org, profile=role)

@@ -1,8 +1,12 @@
 """The portal's clock: real UTC time, or a frozen instant for screenshots and tests."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
+
+#: Where the portal's users are: instants are stored in UTC and shown in this zone.
+LOCAL_ZONE = ZoneInfo("America/Sao_Paulo")
 
 
 def now() -> datetime:

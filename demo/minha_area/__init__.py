@@ -1,0 +1,1 @@
+"""Minha Área: the user's tickets and drafts, and Selecionados (search by Nº do Processo)."""

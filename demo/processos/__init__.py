@@ -1,0 +1,1 @@
+"""Processos › Abrir: the processes a user may open."""

@@ -1,0 +1,57 @@
+"""Ticket numbers: consecutive per year, gap-free and unique under concurrent use.
+
+The counter row is incremented with UPDATE … RETURNING in the same transaction that
+inserts the ticket, so a rollback gives the number back and two sessions can never
+read the same value (MAX()+1 would). A UNIQUE (year, sequence) constraint is the backstop.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import insert, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from ..models import TicketCounter
+
+
+def format_number(year: int, sequence: int) -> str:
+    """The readable form of a ticket number: 2026-000042."""
+    return f"{year}-{sequence:06d}"
+
+
+def parse_number(text: str) -> tuple[int, int] | None:
+    """Read a number typed with or without punctuation (2026-000042, 2026000042, 2026/42)."""
+    text = (text or "").strip()
+    if len(text) > 40:
+        return None
+    match = re.fullmatch(r"(\d{4})\s*[-/.]?\s*(\d{1,9})", text)
+    if not match:
+        return None
+    year, sequence = int(match.group(1)), int(match.group(2))
+    return (year, sequence) if sequence > 0 else None
+
+
+def next_sequence(year: int) -> int:
+    """Take the next sequence of the year inside the caller's transaction."""
+    _ensure_counter(year)
+    statement = (
+        update(TicketCounter)
+        .where(TicketCounter.year == year)
+        .values(last=TicketCounter.last + 1)
+        .returning(TicketCounter.last)
+    )
+    return db.session.execute(statement).scalar_one()
+
+
+def _ensure_counter(year: int) -> None:
+    dialect = db.session.get_bind().dialect.name
+    values = {"year": year, "last": 0}
+    if dialect == "postgresql":
+        statement = postgresql.insert(TicketCounter).values(values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite.insert(TicketCounter).values(values).on_conflict_do_nothing()
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        statement = insert(TicketCounter).values(values)
+    db.session.execute(statement)

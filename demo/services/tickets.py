@@ -1,0 +1,433 @@
+"""Chamados: drafts with a reserved number, attachments, approval into the process, search.
+
+Every function takes the acting user and enforces visibility here, so the HTML views,
+the API and the CLI cannot disagree about who sees what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import Select, select
+
+from ..database import begin_write
+from ..extensions import db
+from ..models import Attachment, Profile, StepRecord, Ticket, TicketStatus, User
+from . import attachments, categories, clock, mail, numbering, workflow
+
+SUBJECT_MAX = 150
+DESCRIPTION_MAX = 10_000
+#: The lane of the requester's own steps, for drafts and the history.
+REQUESTER_GROUP = "Solicitante"
+
+
+class TicketError(Exception):
+    """A refusal with a Portuguese message, the form field concerned and an HTTP status."""
+
+    def __init__(self, message: str, field: str | None = None, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+def process() -> workflow.Process:
+    """The ticket process of the running app (conf/processos/chamado.bpmn)."""
+    conf = Path(current_app.config["CONF_DIR"])
+    return workflow.load_process(conf / current_app.config["TICKET_PROCESS"])
+
+
+def may_open(user: User) -> bool:
+    """Who may open a ticket: requesters (the support team answers them)."""
+    return user.profile == Profile.REQUESTER
+
+
+# --- visibility ------------------------------------------------------------------------
+
+
+def visible(user: User) -> Select[tuple[Ticket]]:
+    """Tickets the user may see: the support team sees all, a requester their órgão's.
+
+    Drafts are private to their author: nobody else has anything to see in them yet.
+    """
+    query = select(Ticket)
+    if user.profile == Profile.REQUESTER:
+        query = query.where(Ticket.organization_id == user.organization_id)
+    else:
+        query = query.where(Ticket.status != TicketStatus.DRAFT)
+    return query.where((Ticket.status != TicketStatus.DRAFT) | (Ticket.requester_id == user.id))
+
+
+def get_visible(user: User, number: str) -> Ticket | None:
+    """The ticket with this number if the user may see it, else None (the caller answers 404)."""
+    parsed = numbering.parse_number(number)
+    if parsed is None:
+        return None
+    year, sequence = parsed
+    query = visible(user).where(Ticket.year == year, Ticket.sequence == sequence)
+    return db.session.scalar(query)
+
+
+def search(user: User, text: str) -> list[Ticket]:
+    """Search by Nº do Processo among the tickets the user may see (exact number)."""
+    parsed = numbering.parse_number(text)
+    if parsed is None:
+        return []
+    year, sequence = parsed
+    query = visible(user).where(
+        Ticket.year == year, Ticket.sequence == sequence, Ticket.status != TicketStatus.DRAFT
+    )
+    return list(db.session.scalars(query))
+
+
+def mine(user: User) -> tuple[list[Ticket], list[Ticket]]:
+    """The user's own tickets: (submitted, newest first) and (drafts, newest first)."""
+    query = select(Ticket).where(Ticket.requester_id == user.id).order_by(Ticket.id.desc())
+    own = list(db.session.scalars(query))
+    return (
+        [t for t in own if t.status != TicketStatus.DRAFT],
+        [t for t in own if t.status == TicketStatus.DRAFT],
+    )
+
+
+# --- the draft -------------------------------------------------------------------------
+
+
+def open_draft(user: User) -> Ticket:
+    """Open the form: reserve the next number and start the process (Abertura de Chamado)."""
+    if not may_open(user):
+        raise TicketError("Somente solicitantes abrem chamados.", status=403)
+    proc = process()
+    state = workflow.start(proc)
+    step_id = workflow.ready_step(proc, state)
+    moment = clock.now()
+    db.session.commit()  # end any read transaction: the counter update must start one
+    begin_write()
+    year = moment.astimezone(clock.LOCAL_ZONE).year
+    sequence = numbering.next_sequence(year)
+    ticket = Ticket(
+        number=numbering.format_number(year, sequence),
+        year=year,
+        sequence=sequence,
+        organization_id=user.organization_id,
+        requester=user,
+        status=TicketStatus.DRAFT,
+        process_state=state,
+        current_step=step_id,
+        created_at=moment,
+    )
+    ticket.steps.append(_record(proc, step_id, moment, assignee=user))
+    db.session.add(ticket)
+    db.session.commit()
+    return ticket
+
+
+def get_draft(user: User, number: str) -> Ticket | None:
+    """The user's own draft with this number, or None."""
+    ticket = get_visible(user, number)
+    if ticket is None or ticket.requester_id != user.id:
+        return None
+    return ticket
+
+
+@dataclass
+class DraftInput:
+    """What the requester typed in the form (any of it may be invalid)."""
+
+    category: str | None
+    subject: str
+    description: str
+
+
+def save_draft(ticket: Ticket, data: DraftInput) -> list[TicketError]:
+    """Keep what is valid of the typed text; return the problems (the form shows them)."""
+    _require_draft(ticket)
+    problems = []
+    if data.category and categories.get(data.category) is None:
+        problems.append(TicketError("Categoria desconhecida: escolha uma das opções.", "categoria"))
+    else:
+        ticket.category_code = data.category or ticket.category_code
+    subject = (data.subject or "").strip()
+    if len(subject) > SUBJECT_MAX:
+        problems.append(
+            TicketError(f"O assunto deve ter no máximo {SUBJECT_MAX} caracteres.", "assunto")
+        )
+    else:
+        ticket.subject = subject
+    description = (data.description or "").replace("\r\n", "\n")
+    if len(description) > DESCRIPTION_MAX:
+        problems.append(
+            TicketError(
+                f"A descrição deve ter no máximo {DESCRIPTION_MAX:,} caracteres.".replace(",", "."),
+                "descricao",
+            )
+        )
+    else:
+        ticket.description = description
+    db.session.commit()
+    return problems
+
+
+def add_attachments(
+    ticket: Ticket, user: User, files: list[tuple[BinaryIO, str | None]]
+) -> list[TicketError]:
+    """Store the acceptable files on the draft; return one problem per refused file."""
+    _require_draft(ticket)
+    problems: list[TicketError] = []
+    staged: list[attachments.StagedFile] = []
+    room = attachments.max_count() - len(ticket.attachments)
+    for stream, name in files:
+        if len(staged) >= room:
+            problems.append(
+                TicketError(
+                    f"“{attachments.clean_name(name)}” não foi anexado: o limite é de "
+                    f"{attachments.max_count()} arquivos por chamado.",
+                    "anexos",
+                )
+            )
+            continue
+        try:
+            staged.append(attachments.stage(stream, name))
+        except attachments.AttachmentError as error:
+            problems.append(TicketError(error.message, "anexos", error.status))
+    for item in staged:
+        ticket.attachments.append(
+            Attachment(
+                stored_name=item.stored_name,
+                original_name=item.original_name,
+                content_type=item.content_type,
+                size=item.size,
+                sha256=item.sha256,
+                uploaded_by=user,
+                uploaded_at=clock.now(),
+                step=ticket.current_step or "",
+            )
+        )
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        for item in staged:
+            item.discard()
+        raise
+    for item in staged:
+        item.promote()
+    return problems
+
+
+def remove_attachment(ticket: Ticket, attachment_id: int) -> bool:
+    """Remove an attachment of a draft (after approval attachments are part of the record)."""
+    _require_draft(ticket)
+    attachment = next((a for a in ticket.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        return False
+    stored = attachment.stored_name
+    ticket.attachments.remove(attachment)
+    db.session.commit()
+    attachments.delete_file(stored)
+    return True
+
+
+def approve(ticket: Ticket, user: User) -> Ticket:
+    """Aprovar: check the form, hand the ticket to the support team and start the deadline."""
+    _require_draft(ticket)
+    problems = []
+    category = categories.get(ticket.category_code)
+    if category is None:
+        problems.append(TicketError("Escolha a categoria do chamado.", "categoria"))
+    if not ticket.subject.strip():
+        problems.append(TicketError("Informe o assunto do chamado.", "assunto"))
+    if not ticket.description.strip():
+        problems.append(TicketError("Descreva a sua solicitação.", "descricao"))
+    if problems:
+        raise ApprovalRefused(problems)
+    proc = process()
+    moment = clock.now()
+    step_id = ticket.current_step
+    ticket.process_state = workflow.complete(proc, ticket.process_state, step_id, None, {})
+    _finish_record(ticket, step_id, moment, decision="aprovar")
+    ticket.status = TicketStatus.OPEN
+    ticket.opened_at = moment
+    ticket.deadline_hours = category.hours
+    ticket.due_at = moment + timedelta(hours=category.hours)
+    ticket.current_step = workflow.ready_step(proc, ticket.process_state)
+    if ticket.current_step:
+        ticket.steps.append(_record(proc, ticket.current_step, moment))
+    db.session.commit()
+    mail.send(user.email, "chamado_aberto", ticket=ticket, category=category)
+    return ticket
+
+
+class ApprovalRefused(TicketError):
+    """Aprovar refused: one or more fields to fix."""
+
+    def __init__(self, problems: list[TicketError]):
+        super().__init__(problems[0].message, problems[0].field)
+        self.problems = problems
+
+
+def _require_draft(ticket: Ticket) -> None:
+    if ticket.status != TicketStatus.DRAFT:
+        raise TicketError("Este chamado já foi enviado e não pode mais ser alterado.", status=409)
+
+
+def _record(proc: workflow.Process, step_id: str, moment: datetime, assignee=None) -> StepRecord:
+    step = proc.step(step_id)
+    return StepRecord(
+        step=step.id,
+        step_name=step.name,
+        group=step.lane or REQUESTER_GROUP,
+        assignee=assignee,
+        started_at=moment,
+    )
+
+
+def _finish_record(ticket: Ticket, step_id: str, moment: datetime, decision: str) -> None:
+    for record in reversed(ticket.steps):
+        if record.step == step_id and record.finished_at is None:
+            record.finished_at = moment
+            record.decision = decision
+            return
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def step_name(ticket: Ticket) -> str:
+    """The name of the ticket's current step, or "Encerrado"."""
+    if ticket.current_step is None:
+        return "Encerrado"
+    return process().step(ticket.current_step).name
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The deadline as the requester sees it."""
+
+    due_at: datetime | None
+    text: str
+    state: str  # "no-prazo", "perto", "vencido", "encerrado", "sem-prazo"
+
+
+def deadline(ticket: Ticket, at: datetime | None = None) -> Deadline:
+    """Time left (or over) until the ticket's due instant (horas corridas)."""
+    if ticket.due_at is None:
+        return Deadline(None, "Definido ao aprovar", "sem-prazo")
+    if ticket.status == TicketStatus.CLOSED:
+        return Deadline(ticket.due_at, "Chamado encerrado", "encerrado")
+    left = ticket.due_at - (at or clock.now())
+    if left.total_seconds() < 0:
+        return Deadline(ticket.due_at, f"Vencido há {duration(-left)}", "vencido")
+    near = left <= timedelta(hours=ticket.deadline_hours or 0) * 0.25
+    return Deadline(ticket.due_at, f"Faltam {duration(left)}", "perto" if near else "no-prazo")
+
+
+def duration(span: timedelta) -> str:
+    """A duration in Portuguese: 1 dia 2 h 05 min, 3 h 20 min, 45 min."""
+    minutes = int(span.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} dia" + ("s" if days > 1 else ""))
+    if hours or days:
+        parts.append(f"{hours} h")
+    parts.append(f"{minutes:02d} min" if (hours or days) else f"{minutes} min")
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One pass through a step, as Status shows it."""
+
+    step_name: str
+    who: str
+    started_at: datetime
+    finished_at: datetime | None
+    duration: str
+    outcome: str
+    comment: str
+
+
+def history(ticket: Ticket, at: datetime | None = None) -> list[HistoryRow]:
+    """Status: every pass through every step, oldest first, with who, when and how long."""
+    proc = process()
+    moment = at or clock.now()
+    rows = []
+    for record in ticket.steps:
+        end = record.finished_at or moment
+        rows.append(
+            HistoryRow(
+                step_name=record.step_name,
+                who=record.assignee.name if record.assignee else record.group,
+                started_at=record.started_at,
+                finished_at=record.finished_at,
+                duration=duration(end - record.started_at),
+                outcome=_outcome(proc, record),
+                comment=record.comment,
+            )
+        )
+    return rows
+
+
+def _outcome(proc: workflow.Process, record: StepRecord) -> str:
+    if record.finished_at is None:
+        return "Em andamento"
+    if record.decision and record.decision in proc.decisions(record.step):
+        return proc.decision_label(record.step, record.decision)
+    return {"aprovar": "Aprovado"}.get(record.decision or "", "Concluída")
+
+
+@dataclass(frozen=True)
+class ListingRow:
+    """One step, consolidated over all its passes, as Listagem shows it."""
+
+    step_name: str
+    who: str
+    started_at: datetime
+    finished_at: datetime | None
+    passes: int
+    situation: str
+
+
+def consolidated_steps(ticket: Ticket) -> list[ListingRow]:
+    """Listagem: the steps in the order first reached, each summed up in one line."""
+    grouped: dict[str, list[StepRecord]] = {}
+    for record in ticket.steps:
+        grouped.setdefault(record.step, []).append(record)
+    rows = []
+    for records in grouped.values():
+        open_pass = any(r.finished_at is None for r in records)
+        people = sorted({r.assignee.name for r in records if r.assignee})
+        rows.append(
+            ListingRow(
+                step_name=records[0].step_name,
+                who=", ".join(people) or records[0].group,
+                started_at=records[0].started_at,
+                finished_at=None if open_pass else records[-1].finished_at,
+                passes=len(records),
+                situation="Em andamento" if open_pass else "Concluída",
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What lists and headers show of a ticket."""
+
+    ticket: Ticket
+    category: categories.Category | None
+    step_name: str
+    deadline: Deadline
+
+
+def summary(ticket: Ticket) -> Summary:
+    """Summarise a ticket for a list or a header."""
+    return Summary(
+        ticket, categories.get(ticket.category_code), step_name(ticket), deadline(ticket)
+    )

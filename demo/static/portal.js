@@ -1,0 +1,20 @@
+// Drop-down menus of the top bar: open on click, close on Escape or a click elsewhere.
+document.querySelectorAll("[data-submenu]").forEach((button) => {
+  const menu = document.getElementById(button.getAttribute("aria-controls"));
+  const setOpen = (open) => {
+    button.setAttribute("aria-expanded", String(open));
+    menu.hidden = !open;
+  };
+  button.addEventListener("click", (event) => {
+    event.stopPropagation();
+    setOpen(menu.hidden);
+    if (!menu.hidden) menu.querySelector("a")?.focus();
+  });
+  document.addEventListener("click", () => setOpen(false));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !menu.hidden) {
+      setOpen(false);
+      button.focus();
+    }
+  });
+});

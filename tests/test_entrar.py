@@ -1,0 +1,152 @@
+"""Login and logout on the support site."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from sqlalchemy import select
+
+from demo.extensions import db
+from demo.models import LoginSession
+from demo.services import accounts
+
+MARIA = "maria.souza@agro.gov.br"
+MARIA_PASSWORD = "solicitante-demo"
+
+
+def error_messages(response) -> list[str]:
+    """The error texts a page shows (summary and fields)."""
+    found = re.findall(
+        r'class="(?:message-body d-block|feedback danger)"[^>]*>(?:<i[^>]*></i>)?([^<]+)<',
+        response.text,
+    )
+    return [html.unescape(text).strip() for text in found]
+
+
+def assert_logged_out(client, prefix: str = "") -> None:
+    response = client.get(f"{prefix}/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(f"{prefix}/entrar")
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(client, browser):
+    unknown = browser.login("ninguem@agro.gov.br", "qualquer-senha")
+    wrong = browser.login(MARIA, "senha-errada")
+    for response in (unknown, wrong):
+        assert response.status_code == 200
+        assert error_messages(response) == [accounts.LOGIN_REFUSED, accounts.LOGIN_REFUSED]
+    assert_logged_out(client)
+
+
+def test_empty_fields(client, browser):
+    response = browser.login("", "")
+    assert response.status_code == 200
+    assert error_messages(response) == [
+        "Informe o usuário (seu e-mail).",
+        "Informe a senha.",
+        "Informe o usuário (seu e-mail).",
+        "Informe a senha.",
+    ]
+    assert_logged_out(client)
+
+
+def test_over_long_user_name(client, browser):
+    response = browser.login("a" * 300 + "@agro.gov.br", MARIA_PASSWORD)
+    assert response.status_code == 200
+    assert "O usuário deve ter no máximo 254 caracteres." in error_messages(response)
+    assert_logged_out(client)
+
+
+def test_the_form_keeps_the_user_name_but_never_the_password(browser):
+    response = browser.login(MARIA, "senha-errada-98765")
+    assert f'value="{MARIA}"' in response.text
+    assert "senha-errada-98765" not in response.text
+    [password_input] = re.findall(r'<input[^>]*name="senha"[^>]*>', response.text)
+    assert 'type="password"' in password_input
+    assert 'value=""' in password_input or "value=" not in password_input
+
+
+def test_fields_without_errors_have_no_bogus_aria_attributes(client):
+    page = client.get("/entrar").text
+    assert '="None"' not in page
+
+
+def test_login_opens_a_new_session(client, browser):
+    client.get("/entrar")
+    with client.session_transaction() as session:
+        session["antes_de_entrar"] = "valor plantado"
+    before = client.get_cookie("sessao_suporte").value
+
+    response = browser.login(MARIA, MARIA_PASSWORD)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+    assert client.get_cookie("sessao_suporte").value != before
+    with client.session_transaction() as session:
+        assert "antes_de_entrar" not in session
+    follow = client.get("/")
+    assert follow.status_code == 200
+    assert "Olá, Maria Souza" in follow.text
+
+
+def test_logout_ends_the_session_on_the_server(app, client, browser):
+    browser.login(MARIA, MARIA_PASSWORD)
+    old_cookie = client.get_cookie("sessao_suporte").value
+
+    response = browser.logout()
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/entrar"
+    assert "Você saiu do portal." in client.get("/entrar").text
+    assert_logged_out(client)
+
+    # Replaying the cookie of before the logout opens nothing.
+    client.set_cookie("sessao_suporte", old_cookie)
+    assert_logged_out(client)
+    with app.app_context():
+        [login] = db.session.scalars(select(LoginSession))
+        assert login.site == "suporte"
+        assert login.ended_at is not None
+
+
+def test_next_stays_on_the_portal(app, browser):
+    response = browser.login(MARIA, MARIA_PASSWORD, query_string={"next": "/trocar-senha?x=1"})
+    assert response.headers["Location"] == "/trocar-senha?x=1"
+
+    for target in (
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "\\\\evil.example/",
+        "javascript:alert(1)",
+        "/\t/evil.example/",
+        "mapa/",
+    ):
+        other = app.test_client()
+        response = type(browser)(other).login(MARIA, MARIA_PASSWORD, query_string={"next": target})
+        assert response.status_code == 302, target
+        assert response.headers["Location"] == "/", target
+
+
+def test_repeated_failures_are_slowed_down(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    token_page = client.get("/entrar")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', token_page.text).group(1)
+
+    def attempt(password: str):
+        return client.post(
+            "/entrar", data={"csrf_token": token, "usuario": MARIA, "senha": password}
+        )
+
+    for _ in range(3):
+        assert attempt("senha-errada").status_code == 200
+    blocked = attempt("senha-errada")
+    assert blocked.status_code == 429
+    assert 'lang="pt-BR"' in blocked.text
+    assert "Muitas tentativas" in blocked.text
+    assert "Aguarde um minuto" in blocked.text
+    # Even the right password waits: that is what slows a guesser down.
+    assert attempt(MARIA_PASSWORD).status_code == 429
+    assert client.get("/entrar").status_code == 200
+    assert_logged_out(client)
