@@ -9,7 +9,9 @@ PORT ?= 8000
 RUN_ENV := PORTAL_ENVIRONMENT=development PORTAL_DEMO_MODE=true \
 	PORTAL_SUPPORT_SITE_URL=http://127.0.0.1:$(PORT) PORTAL_MAPA_SITE_URL=http://127.0.0.1:$(PORT)/mapa
 
-.PHONY: setup run test lint db clean
+SPHINX := $(VENV)/bin/sphinx-build -q -W --keep-going
+
+.PHONY: setup run test lint db docs capturas clean
 
 setup: $(VENV)/.instalado node_modules/.instalado
 
@@ -26,9 +28,19 @@ node_modules/.instalado: package.json package-lock.json
 db: setup
 	$(RUN_ENV) $(FLASK) init-db
 
-run: db
+run: db docs
 	@echo "Portal em http://127.0.0.1:$(PORT)/  (site mapa: http://127.0.0.1:$(PORT)/mapa/)"
 	$(RUN_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debugger --no-reload
+
+# The manual: HTML (served at /manual/ by `make run`), EPUB, and one page for printing.
+docs: setup
+	$(SPHINX) -b html docs docs/_build/html
+	$(SPHINX) -b epub docs docs/_build/epub
+	$(SPHINX) -b singlehtml docs docs/_build/singlehtml
+
+# Replay every step of the manual in Chromium and rewrite the figures in docs/_imagens/.
+capturas: setup
+	$(VENV)/bin/sphinx-build -b passos-captura docs docs/_build/passos
 
 test: setup
 	$(PY) -m pytest

@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .caixa.routes import bp as caixa_bp
     from .chamados.routes import bp as chamados_bp
     from .contas.routes import bp as contas_bp
+    from .manual.routes import bp as manual_bp
     from .mapa.routes import bp as mapa_bp
     from .minha_area.routes import bp as minha_area_bp
     from .processos.routes import bp as processos_bp
@@ -54,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(contas_bp, url_prefix=sites.MAPA.prefix, name=sites.MAPA.accounts)
     app.register_blueprint(mapa_bp, url_prefix=sites.MAPA.prefix)
     app.register_blueprint(caixa_bp, url_prefix="/caixa-de-saida")
+    app.register_blueprint(manual_bp, url_prefix="/manual")
     return app
 
 

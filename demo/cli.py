@@ -35,10 +35,10 @@ def init_db(sem_demo: bool) -> None:
     upgrade()
     click.echo("Banco de dados atualizado.")
     if not sem_demo and not demo_data.is_loaded():
-        counts = demo_data.load()
+        counts = demo_data.load(with_tickets=True)
         click.echo(
             f"Dados de demonstração carregados: {counts['orgaos']} órgãos, "
-            f"{counts['usuarios']} usuários."
+            f"{counts['usuarios']} usuários, {counts['chamados']} chamados."
         )
 
 
@@ -48,8 +48,11 @@ def seed() -> None:
     """Carrega os dados de demonstração (conf/demo.toml) num banco vazio."""
     if demo_data.is_loaded():
         raise CommandError("O banco já tem dados; nada foi carregado.")
-    counts = demo_data.load()
-    click.echo(f"Carregados {counts['orgaos']} órgãos e {counts['usuarios']} usuários.")
+    counts = demo_data.load(with_tickets=True)
+    click.echo(
+        f"Carregados {counts['orgaos']} órgãos, {counts['usuarios']} usuários "
+        f"e {counts['chamados']} chamados."
+    )
 
 
 @click.command("criar-usuario")

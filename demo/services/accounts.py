@@ -195,6 +195,14 @@ def change_password(user: User, current: str, new: str, confirmation: str) -> No
     db.session.commit()
 
 
+def set_temporary_password(user: User, temporary: str) -> None:
+    """Give a user a known temporary password (demo data only: real ones are random)."""
+    hours = int(current_app.config["TEMPORARY_PASSWORD_HOURS"])
+    user.password_hash = None
+    user.temp_password_hash = passwords.hash_password(temporary)
+    user.temp_password_expires_at = clock.now() + timedelta(hours=hours)
+
+
 def set_password(user: User, new: str) -> None:
     """Set a definitive password without the e-mail step (demo data only)."""
     user.password_hash = passwords.hash_password(new)

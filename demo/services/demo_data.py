@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from ..config import read_toml
 from ..extensions import db
 from ..models import Organization, Profile, ServiceRequest, User
-from . import accounts, clock
+from . import accounts, clock, tickets
 
 
 def is_loaded() -> bool:
@@ -15,8 +15,12 @@ def is_loaded() -> bool:
     return bool(db.session.scalar(select(func.count()).select_from(Organization)))
 
 
-def load(name: str = "demo.toml") -> dict[str, int]:
-    """Insert the demo organisations, users and service requests; return the counts."""
+def load(name: str = "demo.toml", with_tickets: bool = False) -> dict[str, int]:
+    """Insert the demo organisations, users and service requests; return the counts.
+
+    With `with_tickets`, also open and approve the demo tickets (through the same service
+    a requester uses, so they carry a real process state and history).
+    """
     data = read_toml(name)
     organizations = {}
     for item in data.get("orgaos", []):
@@ -31,7 +35,11 @@ def load(name: str = "demo.toml") -> dict[str, int]:
             organization=organizations[item["orgao"]],
             profile=Profile(item["perfil"]),
         )
-        accounts.set_password(user, item["senha"])
+        if "senha" in item:
+            accounts.set_password(user, item["senha"])
+        else:
+            # A documented temporary password, so trainers can show the first access.
+            accounts.set_temporary_password(user, item["senha_temporaria"])
         db.session.add(user)
         users[user.email] = user
     for item in data.get("solicitacoes", []):
@@ -45,4 +53,13 @@ def load(name: str = "demo.toml") -> dict[str, int]:
             )
         )
     db.session.commit()
-    return {"orgaos": len(organizations), "usuarios": len(users)}
+    opened = 0
+    for item in data.get("chamados", []) if with_tickets else []:
+        user = users[item["usuario"]]
+        ticket = tickets.open_draft(user)
+        tickets.save_draft(
+            ticket, tickets.DraftInput(item["categoria"], item["assunto"], item["descricao"])
+        )
+        tickets.approve(ticket, user)
+        opened += 1
+    return {"orgaos": len(organizations), "usuarios": len(users), "chamados": opened}

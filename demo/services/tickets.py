@@ -6,6 +6,7 @@ the API and the CLI cannot disagree about who sees what.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -145,20 +146,20 @@ class DraftInput:
 
 def save_draft(ticket: Ticket, data: DraftInput) -> list[TicketError]:
     """Keep what is valid of the typed text; return the problems (the form shows them)."""
-    _require_draft(ticket)
+    _lock_draft(ticket)
     problems = []
     if data.category and categories.get(data.category) is None:
         problems.append(TicketError("Categoria desconhecida: escolha uma das opções.", "categoria"))
     else:
         ticket.category_code = data.category or ticket.category_code
-    subject = (data.subject or "").strip()
+    subject = _clean_text(data.subject, multiline=False).strip()
     if len(subject) > SUBJECT_MAX:
         problems.append(
             TicketError(f"O assunto deve ter no máximo {SUBJECT_MAX} caracteres.", "assunto")
         )
     else:
         ticket.subject = subject
-    description = (data.description or "").replace("\r\n", "\n")
+    description = _clean_text(data.description, multiline=True)
     if len(description) > DESCRIPTION_MAX:
         problems.append(
             TicketError(
@@ -180,36 +181,40 @@ def add_attachments(
     problems: list[TicketError] = []
     staged: list[attachments.StagedFile] = []
     room = attachments.max_count() - len(ticket.attachments)
+    # Files are checked and copied before the ticket is locked: a large upload must not hold
+    # the write lock that every other form is waiting for.
     for stream, name in files:
         if len(staged) >= room:
-            problems.append(
-                TicketError(
-                    f"“{attachments.clean_name(name)}” não foi anexado: o limite é de "
-                    f"{attachments.max_count()} arquivos por chamado.",
-                    "anexos",
-                )
-            )
+            problems.append(_too_many(name))
             continue
         try:
             staged.append(attachments.stage(stream, name))
         except attachments.AttachmentError as error:
             problems.append(TicketError(error.message, "anexos", error.status))
-    for item in staged:
-        ticket.attachments.append(
-            Attachment(
-                stored_name=item.stored_name,
-                original_name=item.original_name,
-                content_type=item.content_type,
-                size=item.size,
-                sha256=item.sha256,
-                uploaded_by=user,
-                uploaded_at=clock.now(),
-                step=ticket.current_step or "",
-            )
-        )
+    if not staged:
+        return problems
     try:
+        _lock_draft(ticket)
+        # Another request of the same user may have attached files in the meantime.
+        while staged and len(ticket.attachments) + len(staged) > attachments.max_count():
+            extra = staged.pop()
+            extra.discard()
+            problems.append(_too_many(extra.original_name))
+        for item in staged:
+            ticket.attachments.append(
+                Attachment(
+                    stored_name=item.stored_name,
+                    original_name=item.original_name,
+                    content_type=item.content_type,
+                    size=item.size,
+                    sha256=item.sha256,
+                    uploaded_by=user,
+                    uploaded_at=clock.now(),
+                    step=ticket.current_step or "",
+                )
+            )
         db.session.commit()
-    except Exception:
+    except BaseException:
         db.session.rollback()
         for item in staged:
             item.discard()
@@ -219,11 +224,20 @@ def add_attachments(
     return problems
 
 
+def _too_many(name: str | None) -> TicketError:
+    return TicketError(
+        f"“{attachments.clean_name(name)}” não foi anexado: o limite é de "
+        f"{attachments.max_count()} arquivos por chamado.",
+        "anexos",
+    )
+
+
 def remove_attachment(ticket: Ticket, attachment_id: int) -> bool:
     """Remove an attachment of a draft (after approval attachments are part of the record)."""
-    _require_draft(ticket)
+    _lock_draft(ticket)
     attachment = next((a for a in ticket.attachments if a.id == attachment_id), None)
     if attachment is None:
+        db.session.rollback()  # release the write lock
         return False
     stored = attachment.stored_name
     ticket.attachments.remove(attachment)
@@ -233,8 +247,11 @@ def remove_attachment(ticket: Ticket, attachment_id: int) -> bool:
 
 
 def approve(ticket: Ticket, user: User) -> Ticket:
-    """Aprovar: check the form, hand the ticket to the support team and start the deadline."""
-    _require_draft(ticket)
+    """Aprovar: check the form, hand the ticket to the support team and start the deadline.
+
+    The ticket is locked first, so a double click (or two tabs) approves it only once.
+    """
+    _lock_draft(ticket)
     problems = []
     category = categories.get(ticket.category_code)
     if category is None:
@@ -244,6 +261,7 @@ def approve(ticket: Ticket, user: User) -> Ticket:
     if not ticket.description.strip():
         problems.append(TicketError("Descreva a sua solicitação.", "descricao"))
     if problems:
+        db.session.rollback()  # release the write lock
         raise ApprovalRefused(problems)
     proc = process()
     moment = clock.now()
@@ -273,6 +291,33 @@ class ApprovalRefused(TicketError):
 def _require_draft(ticket: Ticket) -> None:
     if ticket.status != TicketStatus.DRAFT:
         raise TicketError("Este chamado já foi enviado e não pode mais ser alterado.", status=409)
+
+
+def _lock_draft(ticket: Ticket) -> None:
+    """Start a write transaction holding the ticket's row, reloaded; it must still be a draft.
+
+    Without the lock two requests could both read "rascunho" and both approve (PostgreSQL), or
+    the second would fail with "database is locked" when it tries to write (SQLite, where a
+    transaction that began by reading cannot write once another one has committed).
+    """
+    db.session.commit()
+    begin_write()
+    db.session.refresh(ticket, with_for_update=True)
+    try:
+        _require_draft(ticket)
+    except TicketError:
+        db.session.rollback()
+        raise
+
+
+def _clean_text(text: str | None, multiline: bool) -> str:
+    """Drop control characters (PostgreSQL refuses NUL in text); keep line breaks if asked."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    kept = "\n\t" if multiline else ""
+    return "".join(
+        ch if ch in kept or unicodedata.category(ch) != "Cc" else (" " if ch in "\n\t" else "")
+        for ch in text
+    )
 
 
 def _record(proc: workflow.Process, step_id: str, moment: datetime, assignee=None) -> StepRecord:

@@ -1,0 +1,1 @@
+"""The manual, served beside the portal at /manual/ (built by `make docs`)."""
