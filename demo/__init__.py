@@ -33,11 +33,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app)
     cli.init_app(app)
 
-    from .services import categories
+    from .services import categories, teams
 
     app.extensions["portal.categories"] = categories.load()
+    app.extensions["portal.teams"] = teams.load()
     app.after_request(_security_headers)
 
+    from .atendimento.routes import bp as atendimento_bp
     from .caixa.routes import bp as caixa_bp
     from .chamados.routes import bp as chamados_bp
     from .contas.routes import bp as contas_bp
@@ -51,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(processos_bp, url_prefix="/processos")
     app.register_blueprint(chamados_bp, url_prefix="/chamados")
     app.register_blueprint(minha_area_bp, url_prefix="/minha-area")
+    app.register_blueprint(atendimento_bp, url_prefix="/atendimento")
     app.register_blueprint(contas_bp)
     app.register_blueprint(contas_bp, url_prefix=sites.MAPA.prefix, name=sites.MAPA.accounts)
     app.register_blueprint(mapa_bp, url_prefix=sites.MAPA.prefix)

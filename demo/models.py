@@ -172,6 +172,9 @@ class Ticket(db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deadline_hours: Mapped[int | None]
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Bumped by every move: a move made from a stale page matches no row and is refused.
+    version: Mapped[int] = mapped_column(default=1)
 
     organization: Mapped[Organization] = relationship()
     requester: Mapped[User] = relationship()
@@ -180,6 +183,9 @@ class Ticket(db.Model):
     )
     steps: Mapped[list[StepRecord]] = relationship(
         back_populates="ticket", order_by="StepRecord.id", cascade="all, delete-orphan"
+    )
+    notes: Mapped[list[Note]] = relationship(
+        back_populates="ticket", order_by="Note.id", cascade="all, delete-orphan"
     )
 
 
@@ -221,3 +227,24 @@ class StepRecord(db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="steps")
     assignee: Mapped[User | None] = relationship()
+
+
+class Note(db.Model):
+    """A message on a ticket: a public reply, an internal note of the team, or a system note."""
+
+    __tablename__ = "notes"
+
+    PUBLIC = "publica"
+    INTERNAL = "interna"
+    SYSTEM = "sistema"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    step: Mapped[str | None] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
+from flask_login import current_user
 
 from .services.clock import LOCAL_ZONE
 from .sites import current_site
@@ -25,7 +26,16 @@ def _context() -> dict:
         "site_url": current_app.config[site.url_setting],
         "support_phone": current_app.config["SUPPORT_PHONE"],
         "demo_mode": current_app.config.get("DEMO_MODE"),
+        "menu": _menu(),
     }
+
+
+def _menu() -> list[dict]:
+    """The menu entries of conf/menu.toml that the current user's profile may use."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return []
+    profile = current_user.profile.value
+    return [e for e in current_app.config["MENU"] if profile in e.get("perfis", [profile])]
 
 
 def local_datetime(moment: datetime | None) -> str:

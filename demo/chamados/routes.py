@@ -13,9 +13,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..atendimento.forms import ActionForm
+from ..errors import render_error
 from ..models import Ticket, TicketStatus
-from ..services import attachments, categories, tickets, workflow
+from ..services import attachments, categories, tasks, tickets, workflow
 from .forms import TicketForm
 
 bp = Blueprint("chamados", __name__, template_folder="templates")
@@ -36,37 +40,65 @@ def formulario(number: str):
     if ticket.status != TicketStatus.DRAFT:
         return redirect(url_for(".chamado", number=ticket.number))
     form = TicketForm()
-    form.categoria.choices = [(c.code, c.name) for c in categories.all_categories()]
     if request.method == "GET":
-        form.categoria.data = ticket.category_code
-        form.assunto.data = ticket.subject
-        form.descricao.data = ticket.description
+        _fill(form, ticket)
     status = 200
     if form.validate_on_submit():
-        problems = tickets.save_draft(
-            ticket,
-            tickets.DraftInput(form.categoria.data, form.assunto.data, form.descricao.data),
-        )
-        uploads = [(f.stream, f.filename) for f in form.anexos.data or [] if f and f.filename]
-        problems += tickets.add_attachments(ticket, current_user, uploads)
-        removed = request.form.get("remover", type=int)
-        if removed is not None:
-            tickets.remove_attachment(ticket, removed)
-        if form.aprovar.data and not problems:
-            try:
-                tickets.approve(ticket, current_user)
-            except tickets.ApprovalRefused as refusal:
-                problems = refusal.problems
-            else:
-                return redirect(url_for(".enviado", number=ticket.number))
+        try:
+            problems = _save(form, ticket)
+        except tickets.TicketError as error:
+            if error.status != 409:
+                raise
+            # Approved meanwhile (another tab, a double click): show what was sent.
+            flash(error.message, "info")
+            return redirect(url_for(".chamado", number=ticket.number))
+        if problems is None:
+            return redirect(url_for(".enviado", number=ticket.number))
         if not problems:
-            flash("Anexo removido." if removed is not None else "Rascunho salvo.", "success")
+            removed = request.form.get("remover", type=int) is not None
+            flash("Anexo removido." if removed else "Rascunho salvo.", "success")
             return redirect(url_for(".formulario", number=ticket.number))
         for problem in problems:
             getattr(form, problem.field or "descricao").errors.append(problem.message)
         status = max(problem.status for problem in problems)
     elif form.errors:
         status = 400
+    return _render_form(form, ticket, status)
+
+
+def _save(form: TicketForm, ticket: Ticket) -> list[tickets.TicketError] | None:
+    """Save the typed text and the files, remove or approve; None once approved."""
+    problems = tickets.save_draft(
+        ticket,
+        tickets.DraftInput(form.categoria.data, form.assunto.data, form.descricao.data),
+    )
+    # A client may send "anexos" as a plain field: only real uploads are files.
+    uploads = [
+        (f.stream, f.filename)
+        for f in form.anexos.data or []
+        if isinstance(f, FileStorage) and f.filename
+    ]
+    problems += tickets.add_attachments(ticket, current_user, uploads)
+    removed = request.form.get("remover", type=int)
+    if removed is not None:
+        tickets.remove_attachment(ticket, removed)
+    if form.aprovar.data and not problems:
+        try:
+            tickets.approve(ticket, current_user)
+        except tickets.ApprovalRefused as refusal:
+            return refusal.problems
+        return None
+    return problems
+
+
+def _fill(form: TicketForm, ticket: Ticket) -> None:
+    form.categoria.data = ticket.category_code
+    form.assunto.data = ticket.subject
+    form.descricao.data = ticket.description
+
+
+def _render_form(form: TicketForm, ticket: Ticket, status: int):
+    form.categoria.choices = [(c.code, c.name) for c in categories.all_categories()]
     return (
         render_template(
             "chamados/formulario.html",
@@ -80,9 +112,29 @@ def formulario(number: str):
     )
 
 
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_error):
+    """A body over MAX_CONTENT_LENGTH is never read: show the saved draft, not an error page."""
+    ticket = None
+    if request.endpoint == "chamados.formulario" and current_user.is_authenticated:
+        ticket = tickets.get_draft(current_user, request.view_args.get("number", ""))
+    if ticket is None or ticket.status != TicketStatus.DRAFT:
+        return render_error(413)
+    form = TicketForm(formdata=None)  # the request's form would raise 413 again
+    _fill(form, ticket)
+    form.anexos.errors = [
+        f"O envio ultrapassou o limite de {attachments.max_count()} arquivos de "
+        f"{attachments.max_bytes() // (1024 * 1024)} MB e não foi recebido. "
+        "O formulário abaixo mostra o rascunho salvo: confira o texto e anexe arquivos menores."
+    ]
+    return _render_form(form, ticket, 413)
+
+
 @bp.get("/<number>/enviado")
 def enviado(number: str):
     ticket = _visible_or_404(number)
+    if ticket.status == TicketStatus.DRAFT:
+        return redirect(url_for(".formulario", number=ticket.number))
     return render_template("chamados/enviado.html", ticket=ticket, **_summary(ticket))
 
 
@@ -91,18 +143,68 @@ def chamado(number: str):
     ticket = _visible_or_404(number)
     if ticket.status == TicketStatus.DRAFT:
         return redirect(url_for(".formulario", number=ticket.number))
+    if tasks.can_act(current_user, ticket):
+        # The requester has something to do: show it first.
+        return redirect(url_for(".status", number=ticket.number))
     return render_template("chamados/chamado.html", ticket=ticket, **_summary(ticket))
 
 
 @bp.get("/<number>/status")
 def status(number: str):
     ticket = _visible_or_404(number)
-    return render_template(
-        "chamados/status.html",
-        ticket=ticket,
-        tab="status",
-        ticket_history=tickets.history(ticket),
-        **_summary(ticket),
+    return _render_status(ticket, _requester_form(ticket))
+
+
+@bp.post("/<number>/responder")
+def responder(number: str):
+    """The requester's task: answer a request for information, or validate the solution."""
+    ticket = _visible_or_404(number)
+    if not tasks.can_act(current_user, ticket):
+        abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        files = [(f.stream, f.filename) for f in form.anexos.data or [] if f and f.filename]
+        try:
+            tasks.act(
+                ticket,
+                current_user,
+                request.form.get("decisao", ""),
+                form.comentario.data,
+                form.versao.data,
+                files,
+            )
+        except tasks.TaskError as error:
+            if error.status == 404:
+                abort(404)
+            getattr(form, error.field or "comentario", form.comentario).errors.append(error.message)
+            return _render_status(ticket, form, error.status)
+        flash("Ação registrada. O chamado seguiu para a próxima etapa.", "success")
+        return redirect(url_for(".status", number=ticket.number))
+    return _render_status(ticket, form, 400)
+
+
+def _requester_form(ticket: Ticket) -> ActionForm | None:
+    if not tasks.can_act(current_user, ticket):
+        return None
+    return ActionForm(versao=ticket.version)
+
+
+def _render_status(ticket: Ticket, action_form: ActionForm | None, code: int = 200):
+    record = tasks.current_record(ticket)
+    previous = [r for r in ticket.steps if r.finished_at is not None]
+    return (
+        render_template(
+            "chamados/status.html",
+            ticket=ticket,
+            tab="status",
+            history=tickets.history(ticket),
+            notes=ticket.notes,
+            action_form=action_form if tasks.can_act(current_user, ticket) else None,
+            requester_choices=tasks.choices(ticket) if record else [],
+            last_comment=previous[-1].comment if previous else "",
+            **_summary(ticket),
+        ),
+        code,
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import Select, select
 from ..database import begin_write
 from ..extensions import db
 from ..models import Attachment, Profile, StepRecord, Ticket, TicketStatus, User
-from . import attachments, categories, clock, mail, numbering, workflow
+from . import attachments, categories, clock, notifications, numbering, workflow
 
 SUBJECT_MAX = 150
 DESCRIPTION_MAX = 10_000
@@ -121,7 +121,7 @@ def open_draft(user: User) -> Ticket:
         current_step=step_id,
         created_at=moment,
     )
-    ticket.steps.append(_record(proc, step_id, moment, assignee=user))
+    ticket.steps.append(new_record(proc, step_id, moment, assignee=user))
     db.session.add(ticket)
     db.session.commit()
     return ticket
@@ -274,9 +274,9 @@ def approve(ticket: Ticket, user: User) -> Ticket:
     ticket.due_at = moment + timedelta(hours=category.hours)
     ticket.current_step = workflow.ready_step(proc, ticket.process_state)
     if ticket.current_step:
-        ticket.steps.append(_record(proc, ticket.current_step, moment))
+        ticket.steps.append(new_record(proc, ticket.current_step, moment))
     db.session.commit()
-    mail.send(user.email, "chamado_aberto", ticket=ticket, category=category)
+    notifications.opened(ticket, category)
     return ticket
 
 
@@ -320,7 +320,8 @@ def _clean_text(text: str | None, multiline: bool) -> str:
     )
 
 
-def _record(proc: workflow.Process, step_id: str, moment: datetime, assignee=None) -> StepRecord:
+def new_record(proc: workflow.Process, step_id: str, moment: datetime, assignee=None) -> StepRecord:
+    """The history record of a step the ticket enters now."""
     step = proc.step(step_id)
     return StepRecord(
         step=step.id,

@@ -1,0 +1,1 @@
+"""Atendimento: the support team's queue, tasks, actions, and the gestor's dashboard."""

@@ -1,0 +1,154 @@
+"""The support team's queue and task screens; the gestor's dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..models import Profile
+from ..services import dashboard, tasks, teams, tickets
+from .forms import ActionForm, NoteForm, VersionForm
+
+bp = Blueprint("atendimento", __name__, template_folder="templates")
+
+
+@bp.before_request
+def _support_team_only():
+    if current_user.profile not in (Profile.AGENT, Profile.MANAGER):
+        abort(404)
+
+
+@bp.get("/")
+def fila():
+    tasks.record_breaches()
+    rows = [tickets.summary(t) for t in tasks.queue(current_user)]
+    return render_template(
+        "atendimento/fila.html",
+        rows=rows,
+        groups=sorted(teams.groups_of(current_user)),
+        assignees={t.ticket.id: _assignee(t.ticket) for t in rows},
+        form=VersionForm(),
+    )
+
+
+@bp.get("/<number>")
+def tarefa(number: str):
+    ticket = _task_or_404(number)
+    return _render_task(ticket, ActionForm(versao=ticket.version), NoteForm())
+
+
+@bp.post("/<number>/assumir")
+def assumir(number: str):
+    ticket = _task_or_404(number)
+    form = VersionForm()
+    if form.validate_on_submit():
+        _attempt(lambda: tasks.claim(ticket, current_user, form.versao.data), "Tarefa assumida.")
+    return redirect(url_for(".tarefa", number=ticket.number))
+
+
+@bp.post("/<number>/liberar")
+def liberar(number: str):
+    ticket = _task_or_404(number)
+    form = VersionForm()
+    if form.validate_on_submit():
+        _attempt(
+            lambda: tasks.release(ticket, current_user, form.versao.data),
+            "Tarefa devolvida à fila do grupo.",
+        )
+    return redirect(url_for(".tarefa", number=ticket.number))
+
+
+@bp.post("/<number>/acao")
+def acao(number: str):
+    ticket = _task_or_404(number)
+    form = ActionForm()
+    if form.validate_on_submit():
+        files = [(f.stream, f.filename) for f in form.anexos.data or [] if f and f.filename]
+        try:
+            tasks.act(
+                ticket,
+                current_user,
+                request.form.get("decisao", ""),
+                form.comentario.data,
+                form.versao.data,
+                files,
+            )
+        except tasks.TaskError as error:
+            if error.status == 404:
+                abort(404)
+            getattr(form, error.field or "comentario", form.comentario).errors.append(error.message)
+            return _render_task(ticket, form, NoteForm(), error.status)
+        flash(f"Chamado {ticket.number}: ação registrada.", "success")
+        return redirect(url_for(".fila"))
+    return _render_task(ticket, form, NoteForm(), 400)
+
+
+@bp.post("/<number>/nota")
+def nota(number: str):
+    ticket = tickets.get_visible(current_user, number)
+    if ticket is None:
+        abort(404)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            tasks.add_note(ticket, current_user, form.nota.data)
+        except tasks.TaskError as error:
+            form.nota.errors.append(error.message)
+        else:
+            flash("Nota interna registrada.", "success")
+            return redirect(request.referrer or url_for("chamados.status", number=ticket.number))
+    return _render_task(ticket, ActionForm(versao=ticket.version), form, 400)
+
+
+@bp.get("/painel")
+def painel():
+    if current_user.profile != Profile.MANAGER:
+        abort(404)
+    period = request.args.get("periodo", "30")
+    report = dashboard.build(period)
+    return render_template("atendimento/painel.html", report=report)
+
+
+def _task_or_404(number: str):
+    try:
+        return tasks.task_for(current_user, number)
+    except tasks.TaskError:
+        abort(404)
+
+
+def _attempt(action, success: str) -> None:
+    try:
+        action()
+    except tasks.TaskError as error:
+        flash(error.message, "danger")
+    else:
+        flash(success, "success")
+
+
+def _assignee(ticket):
+    record = tasks.current_record(ticket)
+    return record.assignee.name if record and record.assignee else None
+
+
+def _render_task(ticket, form, note_form, status: int = 200):
+    record = tasks.current_record(ticket)
+    return (
+        render_template(
+            "atendimento/tarefa.html",
+            ticket=ticket,
+            form=form,
+            note_form=note_form,
+            choices=tasks.choices(ticket),
+            record=record,
+            mine=record is not None and record.assignee_id == current_user.id,
+            history=tickets.history(ticket),
+            notes=ticket.notes,
+            **_summary(ticket),
+        ),
+        status,
+    )
+
+
+def _summary(ticket) -> dict:
+    found = tickets.summary(ticket)
+    return {"category": found.category, "step_name": found.step_name, "deadline": found.deadline}

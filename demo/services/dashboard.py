@@ -1,0 +1,76 @@
+"""The gestor's dashboard: per category and period, counts and the share solved in time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Ticket, TicketStatus
+from . import categories, clock
+
+PERIODS = {"7": "Últimos 7 dias", "30": "Últimos 30 dias", "90": "Últimos 90 dias", "todos": "Tudo"}
+
+
+@dataclass(frozen=True)
+class CategoryLine:
+    """One category's figures in the period."""
+
+    name: str
+    hours: int
+    opened: int
+    closed: int
+    closed_in_time: int
+    open_overdue: int
+
+    @property
+    def share_in_time(self) -> float | None:
+        return self.closed_in_time / self.closed if self.closed else None
+
+    @property
+    def share_text(self) -> str:
+        share = self.share_in_time
+        return "—" if share is None else f"{share:.0%}".replace(".", ",")
+
+    @property
+    def bar_width(self) -> int:
+        """Width of the chart bar, in percent of the chart."""
+        return round((self.share_in_time or 0) * 100)
+
+
+@dataclass(frozen=True)
+class Report:
+    period: str
+    period_label: str
+    periods: dict[str, str]
+    lines: list[CategoryLine]
+
+
+def build(period: str) -> Report:
+    """Count the tickets opened in the period, by category."""
+    if period not in PERIODS:
+        period = "30"
+    now = clock.now()
+    query = select(Ticket).where(Ticket.status != TicketStatus.DRAFT)
+    if period != "todos":
+        query = query.where(Ticket.opened_at >= now - timedelta(days=int(period)))
+    found = list(db.session.scalars(query))
+    lines = []
+    for category in categories.all_categories():
+        mine = [t for t in found if t.category_code == category.code]
+        closed = [t for t in mine if t.status == TicketStatus.CLOSED]
+        lines.append(
+            CategoryLine(
+                name=category.name,
+                hours=category.hours,
+                opened=len(mine),
+                closed=len(closed),
+                closed_in_time=sum(1 for t in closed if t.closed_at <= t.due_at),
+                open_overdue=sum(
+                    1 for t in mine if t.status == TicketStatus.OPEN and t.due_at < now
+                ),
+            )
+        )
+    return Report(period, PERIODS[period], PERIODS, lines)

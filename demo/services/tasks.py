@@ -1,0 +1,259 @@
+"""Moving a ticket through its process: the support team's tasks and the requester's answers.
+
+Every move is one transaction: the conditional UPDATE of the ticket (on its version), the
+end of the current step's record and the start of the next one. Two people acting on the
+same task at once: the first wins, the second matches no row and is told the task moved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from sqlalchemy import select, update
+
+from ..database import begin_write
+from ..extensions import db
+from ..models import Attachment, Note, StepRecord, Ticket, TicketStatus, User
+from . import attachments, clock, notifications, teams, tickets, workflow
+
+COMMENT_MAX = 10_000
+#: The requester's answer to a request for information (a step without a decision).
+ANSWER = "responder"
+
+
+class TaskError(tickets.TicketError):
+    """A refused action (message in Portuguese; 404 when the task must stay invisible)."""
+
+
+class TaskMoved(TaskError):
+    """Somebody else moved the ticket since the page was shown."""
+
+    def __init__(self):
+        super().__init__(
+            "Este chamado já foi movido por outra pessoa enquanto você o via. "
+            "Confira a situação atual antes de agir de novo.",
+            status=409,
+        )
+
+
+def current_lane(ticket: Ticket) -> str | None:
+    """The lane (group) of the ticket's current step."""
+    if ticket.current_step is None:
+        return None
+    return tickets.process().step(ticket.current_step).lane
+
+
+def current_record(ticket: Ticket) -> StepRecord | None:
+    """The open record of the current step."""
+    return next((r for r in reversed(ticket.steps) if r.finished_at is None), None)
+
+
+def can_act(user: User, ticket: Ticket) -> bool:
+    """Whether the ticket's current task is this user's to do."""
+    if ticket.status != TicketStatus.OPEN or ticket.current_step is None:
+        return False
+    lane = current_lane(ticket)
+    if lane == teams.REQUESTER_LANE:
+        return ticket.requester_id == user.id
+    return lane in teams.groups_of(user)
+
+
+def queue(user: User) -> list[Ticket]:
+    """Open tickets whose current task belongs to one of the user's groups, by deadline."""
+    groups = teams.groups_of(user)
+    steps = [s.id for s in tickets.process().steps if s.lane in groups]
+    if not steps:
+        return []
+    query = (
+        select(Ticket)
+        .where(Ticket.status == TicketStatus.OPEN, Ticket.current_step.in_(steps))
+        .order_by(Ticket.due_at, Ticket.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def task_for(user: User, number: str) -> Ticket:
+    """The ticket whose current task the user may work on; 404 for anyone else."""
+    ticket = tickets.get_visible(user, number)
+    if ticket is None or not can_act(user, ticket):
+        raise TaskError("Tarefa não encontrada.", status=404)
+    return ticket
+
+
+def claim(ticket: Ticket, user: User, version: int) -> None:
+    """Assumir: the current task becomes this agent's."""
+    _bump(ticket, version)
+    current_record(ticket).assignee = user
+    db.session.commit()
+
+
+def release(ticket: Ticket, user: User, version: int) -> None:
+    """Liberar: give the task back to the group's queue."""
+    record = current_record(ticket)
+    if record.assignee_id != user.id:
+        raise TaskError("Só quem assumiu a tarefa pode liberá-la.", status=409)
+    _bump(ticket, version)
+    record.assignee = None
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A decision offered on the current task, with its button label."""
+
+    value: str
+    label: str
+    comment_required: bool
+
+
+def choices(ticket: Ticket) -> list[Choice]:
+    """What can be decided on the ticket's current step, read from the BPMN."""
+    proc = tickets.process()
+    step = ticket.current_step
+    if step is None:
+        return []
+    values = proc.decisions(step) or [ANSWER]
+    return [
+        Choice(
+            value,
+            proc.decision_label(step, value) if value != ANSWER else "Enviar resposta",
+            teams.comment_required(value) or value == ANSWER,
+        )
+        for value in values
+    ]
+
+
+def act(
+    ticket: Ticket,
+    user: User,
+    decision: str,
+    comment: str,
+    version: int,
+    files: list[tuple[BinaryIO, str | None]] | None = None,
+) -> Ticket:
+    """Complete the current task with a decision: the ticket moves on through the BPMN."""
+    if not can_act(user, ticket):
+        raise TaskError("Tarefa não encontrada.", status=404)
+    offered = {choice.value: choice for choice in choices(ticket)}
+    if decision not in offered:
+        raise TaskError("Ação inválida para a etapa atual.", "decisao")
+    comment = (comment or "").strip()
+    if offered[decision].comment_required and not comment:
+        raise TaskError("Escreva um comentário: ele explica a ação a quem vai ler.", "comentario")
+    if len(comment) > COMMENT_MAX:
+        raise TaskError(f"O comentário deve ter no máximo {COMMENT_MAX} caracteres.", "comentario")
+    staged = _stage(files or [])
+    proc = tickets.process()
+    step = ticket.current_step
+    moment = clock.now()
+    new_state = workflow.complete(
+        proc, ticket.process_state, step, None if decision == ANSWER else decision, {}
+    )
+    next_step = workflow.ready_step(proc, new_state)
+    try:
+        _bump(
+            ticket,
+            version,
+            process_state=new_state,
+            current_step=next_step,
+            status=TicketStatus.OPEN if next_step else TicketStatus.CLOSED,
+            closed_at=None if next_step else moment,
+        )
+        record = current_record(ticket)
+        record.finished_at = moment
+        record.decision = decision
+        record.comment = comment
+        record.assignee = record.assignee or user
+        if next_step:
+            lane = proc.step(next_step).lane
+            requester = ticket.requester if lane == teams.REQUESTER_LANE else None
+            ticket.steps.append(tickets.new_record(proc, next_step, moment, assignee=requester))
+        for item in staged:
+            ticket.attachments.append(_attachment_row(item, user, step))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for item in staged:
+            item.discard()
+        raise
+    for item in staged:
+        item.promote()
+    notifications.moved(ticket, user, step, decision, comment)
+    return ticket
+
+
+def add_note(ticket: Ticket, user: User, text: str) -> Note:
+    """An internal note of the support team (never shown to the requester)."""
+    text = (text or "").strip()
+    if not text:
+        raise TaskError("Escreva a nota interna.", "nota")
+    if len(text) > COMMENT_MAX:
+        raise TaskError(f"A nota deve ter no máximo {COMMENT_MAX} caracteres.", "nota")
+    note = Note(ticket=ticket, author=user, kind=Note.INTERNAL, step=ticket.current_step, text=text)
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
+def record_breaches() -> int:
+    """Write a history note on each open ticket that passed its deadline; return how many."""
+    moment = clock.now()
+    query = select(Ticket).where(
+        Ticket.status == TicketStatus.OPEN, Ticket.due_at < moment, Ticket.breached_at.is_(None)
+    )
+    late = list(db.session.scalars(query))
+    for ticket in late:
+        ticket.breached_at = moment
+        when = ticket.due_at.astimezone(clock.LOCAL_ZONE).strftime("%d/%m/%Y %H:%M")
+        db.session.add(
+            Note(
+                ticket=ticket,
+                kind=Note.SYSTEM,
+                step=ticket.current_step,
+                text=f"Prazo de solução vencido em {when}.",
+            )
+        )
+    db.session.commit()
+    return len(late)
+
+
+def _attachment_row(item: attachments.StagedFile, user: User, step: str) -> Attachment:
+    return Attachment(
+        stored_name=item.stored_name,
+        original_name=item.original_name,
+        content_type=item.content_type,
+        size=item.size,
+        sha256=item.sha256,
+        uploaded_by=user,
+        uploaded_at=clock.now(),
+        step=step,
+    )
+
+
+def _stage(files: list[tuple[BinaryIO, str | None]]) -> list[attachments.StagedFile]:
+    staged = []
+    try:
+        for stream, name in files:
+            staged.append(attachments.stage(stream, name))
+    except attachments.AttachmentError as error:
+        for item in staged:
+            item.discard()
+        raise TaskError(error.message, "anexos", error.status) from error
+    return staged
+
+
+def _bump(ticket: Ticket, version: int, **values) -> None:
+    """Move the ticket only if nobody moved it since `version` was read (else TaskMoved)."""
+    db.session.commit()
+    begin_write()
+    result = db.session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id, Ticket.version == version)
+        .values(version=Ticket.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise TaskMoved()
+    db.session.refresh(ticket)
