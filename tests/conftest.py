@@ -247,3 +247,13 @@ def create_account():
         return Outbox(app).temporary_password(email)
 
     return create
+
+
+@pytest.fixture
+def browser_for():
+    """Drive another portal (one from `app_factory`) through its forms: browser_for(app)."""
+
+    def make(app, prefix: str = "") -> Browser:
+        return Browser(app.test_client(), prefix)
+
+    return make
