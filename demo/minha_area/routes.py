@@ -3,7 +3,8 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from ..services import tickets
+from ..models import Profile
+from ..services import tasks, tickets
 from .forms import SearchForm
 
 bp = Blueprint("minha_area", __name__, template_folder="templates")
@@ -16,6 +17,8 @@ def inicio():
         "minha_area/inicio.html",
         submitted=[tickets.summary(t) for t in submitted],
         drafts=drafts,
+        assigned=[tickets.summary(t) for t in tasks.assigned_to(current_user)],
+        support_team=current_user.profile != Profile.REQUESTER,
     )
 
 

@@ -257,3 +257,19 @@ def _bump(ticket: Ticket, version: int, **values) -> None:
         db.session.rollback()
         raise TaskMoved()
     db.session.refresh(ticket)
+
+
+def assigned_to(user: User) -> list[Ticket]:
+    """Open tickets whose current task this user has taken (assumir), by deadline."""
+    query = (
+        select(Ticket)
+        .join(StepRecord, StepRecord.ticket_id == Ticket.id)
+        .where(
+            Ticket.status == TicketStatus.OPEN,
+            StepRecord.finished_at.is_(None),
+            StepRecord.assignee_id == user.id,
+            Ticket.requester_id != user.id,
+        )
+        .order_by(Ticket.due_at, Ticket.id)
+    )
+    return list(db.session.scalars(query))
