@@ -47,5 +47,5 @@ rst_prolog = f"""
 """
 
 # The executable steps: a fresh portal (temporary database, demo data, frozen clock).
-passos_app = "demo.manual:create_capture_app"
+passos_app = "demo.capturas:create_capture_app"
 passos_relogio = "2026-11-10T10:00:00-03:00"

@@ -13,6 +13,11 @@ class ActionForm(Form):
     comentario = TextAreaField("Comentário", render_kw={"rows": 4})
     anexos = MultipleFileField("Anexos")
 
+    def show_version(self, version: int) -> None:
+        """Render `version` in the hidden field (the posted value would otherwise be shown)."""
+        self.versao.data = version
+        self.versao.raw_data = None
+
 
 class VersionForm(Form):
     """Assumir / Liberar: only the version the page was built from."""

@@ -43,7 +43,7 @@ def assumir(number: str):
     form = VersionForm()
     if form.validate_on_submit():
         _attempt(lambda: tasks.claim(ticket, current_user, form.versao.data), "Tarefa assumida.")
-    return redirect(url_for(".tarefa", number=ticket.number))
+    return _back_to(ticket)
 
 
 @bp.post("/<number>/liberar")
@@ -55,7 +55,7 @@ def liberar(number: str):
             lambda: tasks.release(ticket, current_user, form.versao.data),
             "Tarefa devolvida à fila do grupo.",
         )
-    return redirect(url_for(".tarefa", number=ticket.number))
+    return _back_to(ticket)
 
 
 @bp.post("/<number>/acao")
@@ -73,6 +73,12 @@ def acao(number: str):
                 form.versao.data,
                 files,
             )
+        except tasks.TaskMoved as moved:
+            # Show the ticket as it is now, with the version it is now: acting again is a new,
+            # informed decision, not the stale one resent.
+            flash(moved.message, "danger")
+            form.show_version(ticket.version)
+            return _render_task(ticket, form, NoteForm(), moved.status)
         except tasks.TaskError as error:
             if error.status == 404:
                 abort(404)
@@ -85,9 +91,9 @@ def acao(number: str):
 
 @bp.post("/<number>/nota")
 def nota(number: str):
-    ticket = tickets.get_visible(current_user, number)
-    if ticket is None:
-        abort(404)
+    # The note form is on the task page: the same rule as the page (another group's task, or
+    # one waiting for the requester, stays invisible).
+    ticket = _task_or_404(number)
     form = NoteForm()
     if form.validate_on_submit():
         try:
@@ -96,7 +102,7 @@ def nota(number: str):
             form.nota.errors.append(error.message)
         else:
             flash("Nota interna registrada.", "success")
-            return redirect(request.referrer or url_for("chamados.status", number=ticket.number))
+            return redirect(url_for(".tarefa", number=ticket.number))
     return _render_task(ticket, ActionForm(versao=ticket.version), form, 400)
 
 
@@ -114,6 +120,13 @@ def _task_or_404(number: str):
         return tasks.task_for(current_user, number)
     except tasks.TaskError:
         abort(404)
+
+
+def _back_to(ticket):
+    """The task page, or the queue once the task is no longer this user's to see."""
+    if tasks.can_act(current_user, ticket):
+        return redirect(url_for(".tarefa", number=ticket.number))
+    return redirect(url_for(".fila"))
 
 
 def _attempt(action, success: str) -> None:
@@ -138,7 +151,8 @@ def _render_task(ticket, form, note_form, status: int = 200):
             ticket=ticket,
             form=form,
             note_form=note_form,
-            choices=tasks.choices(ticket),
+            # After a refused stale action the ticket may have left the user's groups.
+            choices=tasks.choices(ticket) if tasks.can_act(current_user, ticket) else [],
             record=record,
             mine=record is not None and record.assignee_id == current_user.id,
             history=tickets.history(ticket),

@@ -173,6 +173,11 @@ def responder(number: str):
                 form.versao.data,
                 files,
             )
+        except tasks.TaskMoved as moved:
+            # The form may be gone (the task left the requester): the message must not be.
+            flash(moved.message, "danger")
+            form.show_version(ticket.version)
+            return _render_status(ticket, form, moved.status)
         except tasks.TaskError as error:
             if error.status == 404:
                 abort(404)

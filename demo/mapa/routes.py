@@ -14,7 +14,8 @@ def minha_area():
     return render_template("mapa/minha_area.html", requests=requests)
 
 
-@bp.get("/solicitacoes/<int:request_id>")
+# Capped at the database's INTEGER: a larger id is a 404 here, not an error in PostgreSQL.
+@bp.get("/solicitacoes/<int(max=2147483647):request_id>")
 def solicitacao(request_id: int):
     item = service_requests.get_for_user(current_user, request_id)
     if item is None:

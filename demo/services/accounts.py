@@ -44,7 +44,10 @@ def normalise_email(raw: str) -> str:
 
 def find_user(email: str) -> User | None:
     """The user with this e-mail (any case), or None."""
-    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    address = email.strip().lower()
+    if "\x00" in address:
+        return None  # no account has one, and PostgreSQL refuses NUL in text (a 500)
+    return db.session.scalar(select(User).where(User.email == address))
 
 
 def create_user(email: str, name: str, organization: str, profile: str) -> User:

@@ -30,6 +30,11 @@ EVENTS = {
         "O suporte técnico propôs uma solução para o seu chamado.",
         "Abra o chamado e aceite a solução ou recuse-a explicando o motivo.",
     ),
+    "recusa": (
+        "solução recusada pelo solicitante",
+        "O solicitante recusou a solução proposta; o chamado voltou para “{step}”.",
+        "Leia o motivo abaixo e continue o atendimento em Atendimento › Fila.",
+    ),
     "resposta": (
         "o solicitante respondeu",
         "O solicitante respondeu ao pedido de informações; o chamado voltou para “{step}”.",
@@ -64,7 +69,8 @@ def moved(ticket: Ticket, actor: User, step: str, decision: str, comment: str) -
         _send(ticket, [ticket.requester.email], event, comment)
         return
     if actor.id == ticket.requester_id:
-        _send(ticket, _group_emails(lane), "resposta", comment)
+        event = "recusa" if step == "validacao" else "resposta"
+        _send(ticket, _group_emails(lane), event, comment)
         return
     _to_group(ticket)
     _send(ticket, [ticket.requester.email], "andamento", comment)

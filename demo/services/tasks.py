@@ -143,6 +143,13 @@ def act(
         raise TaskError("Escreva um comentário: ele explica a ação a quem vai ler.", "comentario")
     if len(comment) > COMMENT_MAX:
         raise TaskError(f"O comentário deve ter no máximo {COMMENT_MAX} caracteres.", "comentario")
+    # The limit is per ticket, as on the form; the version check below keeps the count current.
+    if files and len(ticket.attachments) + len(files) > attachments.max_count():
+        raise TaskError(
+            f"O chamado já tem {len(ticket.attachments)} anexo(s) e o limite é de "
+            f"{attachments.max_count()} arquivos por chamado.",
+            "anexos",
+        )
     staged = _stage(files or [])
     proc = tickets.process()
     step = ticket.current_step
@@ -197,14 +204,30 @@ def add_note(ticket: Ticket, user: User, text: str) -> Note:
 
 
 def record_breaches() -> int:
-    """Write a history note on each open ticket that passed its deadline; return how many."""
+    """Write a history note on each open ticket that passed its deadline; return how many.
+
+    Every queue view calls this: it writes only when there is something new to write, and then
+    marks each ticket with a conditional UPDATE, so that two views at once note a breach once.
+    """
     moment = clock.now()
-    query = select(Ticket).where(
+    query = select(Ticket.id).where(
         Ticket.status == TicketStatus.OPEN, Ticket.due_at < moment, Ticket.breached_at.is_(None)
     )
-    late = list(db.session.scalars(query))
+    if db.session.scalars(query.limit(1)).first() is None:
+        return 0
+    db.session.commit()
+    begin_write()  # SQLite: a read transaction could not write once another view committed
+    late = []
+    for ticket_id in db.session.scalars(query).all():
+        marked = db.session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id, Ticket.breached_at.is_(None))
+            .values(breached_at=moment)
+            .execution_options(synchronize_session=False)
+        )
+        if marked.rowcount == 1:
+            late.append(db.session.get(Ticket, ticket_id))
     for ticket in late:
-        ticket.breached_at = moment
         when = ticket.due_at.astimezone(clock.LOCAL_ZONE).strftime("%d/%m/%Y %H:%M")
         db.session.add(
             Note(

@@ -18,3 +18,12 @@ document.querySelectorAll("[data-submenu]").forEach((button) => {
     }
   });
 });
+
+// File fields: show the chosen names in Portuguese next to the button.
+document.querySelectorAll("[data-upload]").forEach((input) => {
+  const names = input.parentElement.querySelector(".portal-upload-names");
+  input.addEventListener("change", () => {
+    const chosen = Array.from(input.files).map((file) => file.name);
+    names.textContent = chosen.length ? chosen.join(", ") : "Nenhum arquivo selecionado";
+  });
+});

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,12 +13,16 @@ from flask_migrate import upgrade
 from . import create_app
 from .services import demo_data
 
-#: The instant at which the portal (and the browser page) stand still for screenshots.
-CAPTURE_TIME = os.environ.get("PASSOS_RELOGIO", "2026-11-10T13:00:00Z")
+#: The instant at which the portal stands still when the manual does not say otherwise.
+CAPTURE_TIME = "2026-11-10T13:00:00Z"
 
 
-def create_capture_app() -> Flask:
-    """A portal on its own temporary SQLite database with the demo data of conf/demo.toml."""
+def create_capture_app(relogio: str | None = None) -> Flask:
+    """A portal on its own temporary SQLite database with the demo data of conf/demo.toml.
+
+    `relogio` is the manual's frozen instant (passos_relogio), so that the server and the
+    page agree on what time it is.
+    """
     folder = Path(tempfile.mkdtemp(prefix="portal-capturas-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     app = create_app(
@@ -29,7 +32,7 @@ def create_capture_app() -> Flask:
             "MAIL_SERVER": "",
             "MAIL_OUTBOX": str(folder / "caixa-de-saida"),
             "UPLOAD_FOLDER": str(folder / "anexos"),
-            "FROZEN_TIME": CAPTURE_TIME,
+            "FROZEN_TIME": relogio or CAPTURE_TIME,
             "ENVIRONMENT": "development",
             "DEMO_MODE": True,
             "RATELIMIT_ENABLED": False,
