@@ -12,7 +12,9 @@ sys.path[:0] = [str(DOCS / "_ext"), str(ROOT)]
 
 from demo.services.passwords import MAX_LENGTH, MIN_LENGTH  # noqa: E402
 
-with open(ROOT / "conf" / "portal.toml", "rb") as fh:
+from demo.config import CONF_DIR  # noqa: E402
+
+with open(CONF_DIR / "portal.toml", "rb") as fh:
     PORTAL = tomllib.load(fh)
 
 project = "Manual do Portal de Suporte Técnico"

@@ -6,6 +6,7 @@ with this directive, so changing the hours there changes the manual and the port
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
-CONF = Path(__file__).resolve().parents[2] / "conf"
+#: The portal's conf/ folder (PORTAL_CONF_DIR points elsewhere, as it does for the portal).
+CONF = Path(os.environ.get("PORTAL_CONF_DIR", Path(__file__).resolve().parents[2] / "conf"))
 
 
 def read_categories() -> list[dict]:
