@@ -111,7 +111,7 @@ def empty_app(database_url: str, tmp_path: Path):
 
 
 @pytest.fixture
-def app_factory(request, database_url: str, tmp_path: Path):
+def app_factory(database_url: str, tmp_path: Path):
     """Build portals with config overrides, each on a fresh database of the test's kind.
 
     Do not combine with the `app` fixture: on PostgreSQL a new portal wipes the database.

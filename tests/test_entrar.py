@@ -39,6 +39,13 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(client, browser):
     assert_logged_out(client)
 
 
+def test_a_nul_character_in_the_user_name_is_just_a_wrong_user(client, browser):
+    response = browser.login("maria.souza\x00@agro.gov.br", MARIA_PASSWORD)
+    assert response.status_code == 200
+    assert accounts.LOGIN_REFUSED in error_messages(response)
+    assert_logged_out(client)
+
+
 def test_empty_fields(client, browser):
     response = browser.login("", "")
     assert response.status_code == 200
