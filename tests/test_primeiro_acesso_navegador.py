@@ -1,0 +1,123 @@
+"""The first access in a real browser: e-mailed password, forced change, then the mapa site."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from demo.services import mail
+
+CHROMIUM = os.environ.get("PASSOS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+IN_CI = os.environ.get("PORTAL_TESTS_REQUIRE_POSTGRES") == "1"
+NEW = "paula.ramos@agro.gov.br"
+NEW_PASSWORD = "um cavalo azul no pasto"
+
+pytestmark = pytest.mark.browser
+
+
+def require_chromium():
+    """Skip on a machine without Chromium or Playwright, but never in CI."""
+    reason = None
+    if not Path(CHROMIUM).exists():
+        reason = f"Chromium não encontrado em {CHROMIUM} (defina PASSOS_CHROMIUM)."
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        reason = "Playwright (Python) não está instalado."
+    if reason and IN_CI:
+        pytest.fail(reason)
+    if reason:
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def portal(app_factory):
+    """The portal served over HTTP on a free loopback port, in a thread."""
+    app = app_factory()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+@pytest.fixture
+def chromium():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def log_in(page, url: str, email: str, password: str) -> None:
+    page.goto(url)
+    page.get_by_label("Usuário", exact=True).fill(email)
+    page.get_by_label("Senha", exact=True).fill(password)
+    page.get_by_role("button", name="Entrar").click()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_first_access_in_the_browser(chromium, portal):
+    from playwright.sync_api import expect
+
+    app, base = portal
+    result = app.test_cli_runner().invoke(
+        args=["criar-usuario", NEW, "--nome", "Paula Ramos", "--orgao", "MAPA"]
+    )
+    assert result.exit_code == 0, result.output
+    [message] = mail.outbox_messages(app.config["MAIL_OUTBOX"])
+    temporary = re.search(r"Senha temporária: (\S+)", message.text).group(1)
+
+    context = chromium.new_context(locale="pt-BR")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+
+    # The support site: the root asks for a login, then for a new password.
+    page.goto(base + "/")
+    expect(page).to_have_url(re.compile(re.escape(base) + r"/entrar"))
+    log_in(page, page.url, NEW, temporary)
+    expect(page).to_have_url(base + "/trocar-senha")
+    page.goto(base + "/")  # no way around the change
+    expect(page).to_have_url(base + "/trocar-senha")
+    expect(page.get_by_role("heading", name="Trocar senha")).to_be_visible()
+    page.get_by_label("Senha atual", exact=True).fill(temporary)
+    page.get_by_label("Nova senha", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Confirme a nova senha", exact=True).fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Salvar nova senha").click()
+    expect(page).to_have_url(base + "/")
+    expect(
+        page.get_by_text("Senha alterada. A nova senha vale para os dois sites.")
+    ).to_be_visible()
+    expect(page.get_by_text("Olá, Paula Ramos")).to_be_visible()
+
+    # The mapa site: its own login, the new password, no second change.
+    log_in(page, base + "/mapa/entrar", NEW, NEW_PASSWORD)
+    expect(page).to_have_url(base + "/mapa/")
+    expect(page.get_by_role("heading", name="Minha área")).to_be_visible()
+
+    # The temporary password is refused on both sites.
+    stranger = chromium.new_context(locale="pt-BR").new_page()
+    for url in (base + "/entrar", base + "/mapa/entrar"):
+        log_in(stranger, url, NEW, temporary)
+        expect(stranger.get_by_role("alert").first).to_contain_text("Usuário ou senha incorretos.")
+        expect(stranger).to_have_url(url)
+    stranger.context.close()
+    context.close()
