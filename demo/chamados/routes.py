@@ -143,7 +143,7 @@ def chamado(number: str):
     ticket = _visible_or_404(number)
     if ticket.status == TicketStatus.DRAFT:
         return redirect(url_for(".formulario", number=ticket.number))
-    if tasks.can_act(current_user, ticket):
+    if tasks.requesters_turn(current_user, ticket):
         # The requester has something to do: show it first.
         return redirect(url_for(".status", number=ticket.number))
     return render_template("chamados/chamado.html", ticket=ticket, **_summary(ticket))
@@ -159,7 +159,7 @@ def status(number: str):
 def responder(number: str):
     """The requester's task: answer a request for information, or validate the solution."""
     ticket = _visible_or_404(number)
-    if not tasks.can_act(current_user, ticket):
+    if not tasks.requesters_turn(current_user, ticket):
         abort(404)
     form = ActionForm()
     if form.validate_on_submit():
@@ -189,7 +189,7 @@ def responder(number: str):
 
 
 def _requester_form(ticket: Ticket) -> ActionForm | None:
-    if not tasks.can_act(current_user, ticket):
+    if not tasks.requesters_turn(current_user, ticket):
         return None
     return ActionForm(versao=ticket.version)
 
@@ -204,7 +204,7 @@ def _render_status(ticket: Ticket, action_form: ActionForm | None, code: int = 2
             tab="status",
             history=tickets.history(ticket),
             notes=ticket.notes,
-            action_form=action_form if tasks.can_act(current_user, ticket) else None,
+            action_form=action_form if tasks.requesters_turn(current_user, ticket) else None,
             requester_choices=tasks.choices(ticket) if record else [],
             last_comment=previous[-1].comment if previous else "",
             **_summary(ticket),

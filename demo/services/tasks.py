@@ -59,6 +59,14 @@ def can_act(user: User, ticket: Ticket) -> bool:
     return lane in teams.groups_of(user)
 
 
+def requesters_turn(user: User, ticket: Ticket) -> bool:
+    """Whether the current task is this user's own, as requester ("Sua ação" on Status).
+
+    An agent whose group holds the task acts on the task page, never through this form.
+    """
+    return current_lane(ticket) == teams.REQUESTER_LANE and can_act(user, ticket)
+
+
 def queue(user: User) -> list[Ticket]:
     """Open tickets whose current task belongs to one of the user's groups, by deadline."""
     groups = teams.groups_of(user)
