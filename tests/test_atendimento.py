@@ -558,3 +558,24 @@ def test_dashboard_counts_and_share_within_the_deadline(team):
     for person in (team.joao, team.rita, team.maria):
         assert person.get("/atendimento/painel").status_code == 404
     assert "Painel" not in [text_of(a) for a in page(team.joao.get("/")).xpath("//nav//a")]
+
+
+def test_a_task_taken_by_a_colleague_cannot_be_taken_over(app):
+    """Assumir refuses a task another agent holds: it must be released first."""
+    from apoio_chamados import user
+
+    from demo.services import tasks, tickets
+
+    with app.app_context():
+        maria, joao = user(MARIA), user(JOAO)
+        ticket = tickets.open_draft(maria)
+        tickets.save_draft(ticket, tickets.DraftInput("consulta-tecnica", "Assunto", "Texto"))
+        tickets.approve(ticket, maria)
+        ana = user("ana.costa@suporte.gov.br")
+        tasks.claim(ticket, joao, ticket.version)
+        with pytest.raises(tasks.TaskError, match="já foi assumida por João Lima"):
+            tasks.claim(ticket, ana, ticket.version)
+        assert tasks.current_record(ticket).assignee_id == joao.id
+        tasks.release(ticket, joao, ticket.version)
+        tasks.claim(ticket, ana, ticket.version)
+        assert tasks.current_record(ticket).assignee_id == ana.id

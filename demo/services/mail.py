@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,8 +46,9 @@ def _deliver(message: EmailMessage) -> None:
         return
     outbox = Path(config["MAIL_OUTBOX"])
     outbox.mkdir(parents=True, exist_ok=True)
-    # Time first so names sort by sending order; the random part keeps them unique.
-    name = f"{clock.now():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
+    # The portal's time first, then the real one (the portal's may be frozen), so names sort
+    # by sending order; the random part keeps them unique.
+    name = f"{clock.now():%Y%m%dT%H%M%S%f}-{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
     (outbox / name).write_bytes(message.as_bytes(policy=policy.SMTP))
 
 

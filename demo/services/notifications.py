@@ -72,14 +72,16 @@ def moved(ticket: Ticket, actor: User, step: str, decision: str, comment: str) -
         event = "recusa" if step == "validacao" else "resposta"
         _send(ticket, _group_emails(lane), event, comment)
         return
-    _to_group(ticket)
+    _to_group(ticket, actor)
     _send(ticket, [ticket.requester.email], "andamento", comment)
 
 
-def _to_group(ticket: Ticket) -> None:
+def _to_group(ticket: Ticket, actor: User | None = None) -> None:
+    """Tell the group of the current step that a task waits (not the one who sent it there)."""
     lane = tickets.process().step(ticket.current_step).lane if ticket.current_step else None
     if lane and lane != teams.REQUESTER_LANE:
-        _send(ticket, _group_emails(lane), "nova_tarefa", "")
+        others = [email for email in _group_emails(lane) if actor is None or email != actor.email]
+        _send(ticket, others, "nova_tarefa", "")
 
 
 def _group_emails(group: str) -> list[str]:

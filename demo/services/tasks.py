@@ -90,7 +90,14 @@ def task_for(user: User, number: str) -> Ticket:
 
 
 def claim(ticket: Ticket, user: User, version: int) -> None:
-    """Assumir: the current task becomes this agent's."""
+    """Assumir: the current task becomes this agent's (unless a colleague already took it)."""
+    record = current_record(ticket)
+    if record.assignee_id not in (None, user.id):
+        raise TaskError(
+            f"Esta tarefa já foi assumida por {record.assignee.name}. "
+            "Peça que ela seja liberada antes de assumi-la.",
+            status=409,
+        )
     _bump(ticket, version)
     current_record(ticket).assignee = user
     db.session.commit()
