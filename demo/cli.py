@@ -7,7 +7,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from .services import accounts, demo_data
+from .services import accounts, demo_data, tasks
 
 
 class CommandError(click.ClickException):
@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     Each pushes its own app context (`with_appcontext`): `flask` pushes one only for the commands
     it looks up by name, not for those run through `app.cli`, as `app.test_cli_runner()` does.
     """
-    for command in (init_db, seed, create_user, resend_password):
+    for command in (init_db, seed, create_user, resend_password, check_deadlines):
         app.cli.add_command(command)
 
 
@@ -88,3 +88,11 @@ def resend_password(email: str) -> None:
     except accounts.AccountError as error:
         raise CommandError(error.message) from error
     click.echo(f"Nova senha temporária enviada para {user.email}.")
+
+
+@click.command("verificar-prazos")
+@with_appcontext
+def check_deadlines() -> None:
+    """Registra no histórico os chamados abertos cujo prazo de solução venceu (para o cron)."""
+    late = tasks.record_breaches()
+    click.echo(f"{late} chamado(s) com prazo vencido registrado(s) agora.")

@@ -579,3 +579,25 @@ def test_a_task_taken_by_a_colleague_cannot_be_taken_over(app):
         tasks.release(ticket, joao, ticket.version)
         tasks.claim(ticket, ana, ticket.version)
         assert tasks.current_record(ticket).assignee_id == ana.id
+
+
+def test_the_deadline_check_command_records_each_breach_once(app):
+    """`flask verificar-prazos` (for cron) writes the breach note; a second run writes none."""
+    from apoio_chamados import user
+
+    at(app, timedelta(0))
+    with app.app_context():
+        maria = user(MARIA)
+        ticket = tickets.open_draft(maria)
+        tickets.save_draft(ticket, tickets.DraftInput("consulta-tecnica", "Assunto", "Texto"))
+        tickets.approve(ticket, maria)
+    at(app, timedelta(hours=3))
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["verificar-prazos"])
+    assert first.exit_code == 0, first.output
+    assert "1 chamado(s) com prazo vencido" in first.output
+    second = runner.invoke(args=["verificar-prazos"])
+    assert "0 chamado(s)" in second.output
+    with app.app_context():
+        notes = db.session.scalars(select(Note).where(Note.kind == Note.SYSTEM)).all()
+        assert [n.text for n in notes] == ["Prazo de solução vencido em 29/11/2026 11:00."]
