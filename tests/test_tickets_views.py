@@ -255,6 +255,19 @@ def test_removing_an_attachment_of_a_draft(app, maria, client, tmp_path):
     assert not (tmp_path / "anexos" / stored).exists()
 
 
+def test_removing_an_attachment_of_another_ticket_removes_nothing(app, maria):
+    first = open_form(maria)
+    send_form(maria, first, files=[upload(png_bytes(), "a.png")])
+    with app.app_context():
+        foreign_id = db.session.scalars(select(Attachment.id)).one()
+    second = open_form(maria)
+    response = send_form(maria, second, assunto="Outro", remover=str(foreign_id))
+    assert response.status_code == 404
+    assert "Anexo não encontrado neste chamado." in errors(response)
+    assert field_value(response, "assunto") == "Outro"
+    assert count(app, Attachment) == 1
+
+
 def test_agent_cannot_open_a_ticket(app, browser, client):
     browser.login(JOAO, "atendente-demo")
     assert "Abertura de Chamado" not in client.get("/processos/abrir").text

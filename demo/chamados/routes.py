@@ -80,8 +80,8 @@ def _save(form: TicketForm, ticket: Ticket) -> list[tickets.TicketError] | None:
     ]
     problems += tickets.add_attachments(ticket, current_user, uploads)
     removed = request.form.get("remover", type=int)
-    if removed is not None:
-        tickets.remove_attachment(ticket, removed)
+    if removed is not None and not tickets.remove_attachment(ticket, removed):
+        problems.append(tickets.TicketError("Anexo não encontrado neste chamado.", "anexos", 404))
     if form.aprovar.data and not problems:
         try:
             tickets.approve(ticket, current_user)

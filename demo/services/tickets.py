@@ -85,13 +85,17 @@ def search(user: User, text: str) -> list[Ticket]:
     return list(db.session.scalars(query))
 
 
+#: Minha Área lists at most this many tickets of each kind (older ones: search by number).
+MINE_LIMIT = 100
+
+
 def mine(user: User) -> tuple[list[Ticket], list[Ticket]]:
     """The user's own tickets: (submitted, newest first) and (drafts, newest first)."""
-    query = select(Ticket).where(Ticket.requester_id == user.id).order_by(Ticket.id.desc())
-    own = list(db.session.scalars(query))
+    own = select(Ticket).where(Ticket.requester_id == user.id).order_by(Ticket.id.desc())
+    drafts = Ticket.status == TicketStatus.DRAFT
     return (
-        [t for t in own if t.status != TicketStatus.DRAFT],
-        [t for t in own if t.status == TicketStatus.DRAFT],
+        list(db.session.scalars(own.where(~drafts).limit(MINE_LIMIT))),
+        list(db.session.scalars(own.where(drafts).limit(MINE_LIMIT))),
     )
 
 
