@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import BuildResult, line_of
+from apoio_passos import BuildResult, line_of
 from PIL import Image
 
 Build = Callable[..., BuildResult]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TEMPLATE, BuildResult, copy_project, line_of, run_sphinx
+from apoio_passos import TEMPLATE, BuildResult, copy_project, line_of, run_sphinx
 from passos.runner import chromium_path
 from PIL import Image
 
