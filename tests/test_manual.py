@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from apoio_navegador import require_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-CHROMIUM = os.environ.get("PASSOS_CHROMIUM", "/usr/bin/chromium")
-IN_CI = os.environ.get("PORTAL_TESTS_REQUIRE_POSTGRES") == "1"
 
 
 def sphinx(builder: str, out: Path, *args: str, env: dict | None = None):
@@ -22,13 +21,6 @@ def sphinx(builder: str, out: Path, *args: str, env: dict | None = None):
     return subprocess.run(
         command, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=900
     )
-
-
-def need_chromium() -> None:
-    if not Path(CHROMIUM).exists():
-        if IN_CI:
-            pytest.fail(f"Chromium não encontrado em {CHROMIUM} (apt-get install chromium).")
-        pytest.skip(f"Chromium não encontrado em {CHROMIUM}.")
 
 
 def test_html_build_is_clean_with_warnings_as_errors(tmp_path):
@@ -42,7 +34,7 @@ def test_html_build_is_clean_with_warnings_as_errors(tmp_path):
 
 @pytest.mark.browser
 def test_the_manual_replays_and_every_figure_matches_the_portal(tmp_path):
-    need_chromium()
+    require_chromium()
     result = sphinx("passos-verificacao", tmp_path / "passos")
     report = tmp_path / "passos" / "relatorio.html"
     assert result.returncode == 0, (
@@ -54,7 +46,7 @@ def test_the_manual_replays_and_every_figure_matches_the_portal(tmp_path):
 
 @pytest.mark.browser
 def test_changing_a_category_deadline_changes_text_and_figure_together(tmp_path):
-    need_chromium()
+    require_chromium()
     conf = tmp_path / "conf"
     shutil.copytree(ROOT / "conf", conf)
     categories = conf / "categorias.toml"

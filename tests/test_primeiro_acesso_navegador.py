@@ -2,69 +2,31 @@
 
 from __future__ import annotations
 
-import os
 import re
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from apoio_navegador import launched, served
 
 from demo.services import mail
 
-CHROMIUM = os.environ.get("PASSOS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-IN_CI = os.environ.get("PORTAL_TESTS_REQUIRE_POSTGRES") == "1"
 NEW = "paula.ramos@agro.gov.br"
 NEW_PASSWORD = "um cavalo azul no pasto"
 
 pytestmark = pytest.mark.browser
 
 
-def require_chromium():
-    """Skip on a machine without Chromium or Playwright, but never in CI."""
-    reason = None
-    if not Path(CHROMIUM).exists():
-        reason = f"Chromium não encontrado em {CHROMIUM} (defina PASSOS_CHROMIUM)."
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        reason = "Playwright (Python) não está instalado."
-    if reason and IN_CI:
-        pytest.fail(reason)
-    if reason:
-        pytest.skip(reason)
-
-
 @pytest.fixture
 def portal(app_factory):
     """The portal served over HTTP on a free loopback port, in a thread."""
     app = app_factory()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with served(app) as base:
+        yield app, base
 
 
 @pytest.fixture
 def chromium():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched() as browser:
         yield browser
-        browser.close()
 
 
 def log_in(page, url: str, email: str, password: str) -> None:
