@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..models import Profile
 from ..services import dashboard, tasks, teams, tickets
+from .acting import act_from_form
 from .forms import ActionForm, NoteForm, VersionForm
 
 bp = Blueprint("atendimento", __name__, template_folder="templates")
@@ -63,27 +64,9 @@ def acao(number: str):
     ticket = _task_or_404(number)
     form = ActionForm()
     if form.validate_on_submit():
-        files = [(f.stream, f.filename) for f in form.anexos.data or [] if f and f.filename]
-        try:
-            tasks.act(
-                ticket,
-                current_user,
-                request.form.get("decisao", ""),
-                form.comentario.data,
-                form.versao.data,
-                files,
-            )
-        except tasks.TaskMoved as moved:
-            # Show the ticket as it is now, with the version it is now: acting again is a new,
-            # informed decision, not the stale one resent.
-            flash(moved.message, "danger")
-            form.show_version(ticket.version)
-            return _render_task(ticket, form, NoteForm(), moved.status)
-        except tasks.TaskError as error:
-            if error.status == 404:
-                abort(404)
-            getattr(form, error.field or "comentario", form.comentario).errors.append(error.message)
-            return _render_task(ticket, form, NoteForm(), error.status)
+        refusal = act_from_form(form, ticket)
+        if refusal:
+            return _render_task(ticket, form, NoteForm(), refusal.status)
         flash(f"Chamado {ticket.number}: ação registrada.", "success")
         return redirect(url_for(".fila"))
     return _render_task(ticket, form, NoteForm(), 400)

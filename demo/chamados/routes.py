@@ -16,6 +16,7 @@ from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..atendimento.acting import act_from_form
 from ..atendimento.forms import ActionForm
 from ..errors import render_error
 from ..models import Ticket, TicketStatus
@@ -163,26 +164,9 @@ def responder(number: str):
         abort(404)
     form = ActionForm()
     if form.validate_on_submit():
-        files = [(f.stream, f.filename) for f in form.anexos.data or [] if f and f.filename]
-        try:
-            tasks.act(
-                ticket,
-                current_user,
-                request.form.get("decisao", ""),
-                form.comentario.data,
-                form.versao.data,
-                files,
-            )
-        except tasks.TaskMoved as moved:
-            # The form may be gone (the task left the requester): the message must not be.
-            flash(moved.message, "danger")
-            form.show_version(ticket.version)
-            return _render_status(ticket, form, moved.status)
-        except tasks.TaskError as error:
-            if error.status == 404:
-                abort(404)
-            getattr(form, error.field or "comentario", form.comentario).errors.append(error.message)
-            return _render_status(ticket, form, error.status)
+        refusal = act_from_form(form, ticket)
+        if refusal:
+            return _render_status(ticket, form, refusal.status)
         flash("Ação registrada. O chamado seguiu para a próxima etapa.", "success")
         return redirect(url_for(".status", number=ticket.number))
     return _render_status(ticket, form, 400)

@@ -1,0 +1,36 @@
+"""Completing a task from a posted ActionForm: shared by the agent's and the requester's screens."""
+
+from __future__ import annotations
+
+from flask import abort, flash, request
+from flask_login import current_user
+
+from ..models import Ticket
+from ..services import tasks
+from .forms import ActionForm
+
+
+def act_from_form(form: ActionForm, ticket: Ticket) -> tasks.TaskError | None:
+    """Run the decision the form carries; return the refusal to show again (None when done)."""
+    files = [(f.stream, f.filename) for f in form.anexos.data or [] if f and f.filename]
+    try:
+        tasks.act(
+            ticket,
+            current_user,
+            request.form.get("decisao", ""),
+            form.comentario.data,
+            form.versao.data,
+            files,
+        )
+    except tasks.TaskMoved as moved:
+        # Show the ticket as it is now, with its current version: acting again is a new,
+        # informed decision, not the stale one resent. The form may be gone: the message stays.
+        flash(moved.message, "danger")
+        form.show_version(ticket.version)
+        return moved
+    except tasks.TaskError as error:
+        if error.status == 404:
+            abort(404)
+        getattr(form, error.field or "comentario", form.comentario).errors.append(error.message)
+        return error
+    return None
