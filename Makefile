@@ -9,7 +9,7 @@ PORT ?= 8000
 RUN_ENV := PORTAL_ENVIRONMENT=development PORTAL_DEMO_MODE=true \
 	PORTAL_SUPPORT_SITE_URL=http://127.0.0.1:$(PORT) PORTAL_MAPA_SITE_URL=http://127.0.0.1:$(PORT)/mapa
 
-SPHINX := $(VENV)/bin/sphinx-build -q -W --keep-going
+SPHINX := $(VENV)/bin/sphinx-build -q -W --keep-going -d docs/_build/doctrees
 
 .PHONY: setup run test lint db docs capturas clean
 
@@ -40,7 +40,7 @@ docs: setup
 
 # Replay every step of the manual in Chromium and rewrite the figures in docs/_imagens/.
 capturas: setup
-	$(VENV)/bin/sphinx-build -b passos-captura docs docs/_build/passos
+	$(VENV)/bin/sphinx-build -d docs/_build/doctrees-passos -b passos-captura docs docs/_build/passos
 
 test: setup
 	$(PY) -m pytest

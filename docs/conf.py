@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import sys
 import tomllib
 from pathlib import Path
@@ -10,14 +12,35 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path[:0] = [str(DOCS / "_ext"), str(ROOT)]
 
-from demo.services.passwords import MAX_LENGTH, MIN_LENGTH  # noqa: E402
+from portal_conf import CONF  # noqa: E402  (the portal's conf/ folder)
 
-from demo.config import CONF_DIR  # noqa: E402
 
-with open(CONF_DIR / "portal.toml", "rb") as fh:
+def _portal_constants(relative: str, *names: str) -> list:
+    """Constants of a portal module, read from its source without running it.
+
+    Importing the demo package would load Flask and the whole portal into every build of
+    the manual (a good part of an incremental build's time).
+    """
+    path = ROOT / relative
+    found = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id in names:
+                found[target.id] = ast.literal_eval(node.value)
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise RuntimeError(f"{relative} não define {', '.join(missing)} como constante")
+    return [found[name] for name in names]
+
+
+MIN_LENGTH, MAX_LENGTH = _portal_constants("demo/services/passwords.py", "MIN_LENGTH", "MAX_LENGTH")
+
+with open(CONF / "portal.toml", "rb") as fh:
     PORTAL = tomllib.load(fh)
 
 project = "Manual do Portal de Suporte Técnico"
+version = release = "1.0"
 author = "Equipe do Portal de Suporte Técnico"
 copyright = "2026, Equipe do Portal de Suporte Técnico"
 language = "pt_BR"
@@ -51,3 +74,25 @@ rst_prolog = f"""
 # The executable steps: a fresh portal (temporary database, demo data, frozen clock).
 passos_app = "demo.capturas:create_capture_app"
 passos_relogio = "2026-11-10T10:00:00-03:00"
+
+
+def _cache_templates(app) -> None:
+    """Keep the theme's compiled Jinja templates between builds.
+
+    An incremental build would otherwise spend a good part of its time compiling them.
+    """
+    templates = getattr(app.builder, "templates", None)
+    environment = getattr(templates, "environment", None)
+    if environment is None:
+        return
+    from jinja2 import FileSystemBytecodeCache
+
+    # compiled code depends on the Jinja extensions (i18n or not), not on the language
+    flavour = hashlib.sha1(repr(sorted(environment.extensions)).encode()).hexdigest()[:8]
+    folder = Path(app.doctreedir) / f"jinja-{flavour}"
+    folder.mkdir(parents=True, exist_ok=True)
+    environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
+def setup(app):
+    app.connect("builder-inited", _cache_templates)

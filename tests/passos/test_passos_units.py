@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import urllib.request
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
@@ -13,7 +15,7 @@ from passos.compare import compare, format_percent
 from passos.errors import PassosError
 from passos.report import Problem, write_report
 from passos.runner import label_pattern
-from passos.server import create_portal, load_object, serving
+from passos.server import create_portal, load_object, serving, wait_until_up
 from PIL import Image
 
 
@@ -117,3 +119,24 @@ def test_serving_on_a_free_loopback_port() -> None:
             assert response.read().decode() == "olá"
     with pytest.raises(OSError), urllib.request.urlopen(base_url + "/", timeout=2):
         pass
+
+
+def test_serving_a_portal_still_being_built() -> None:
+    # The port is known at once (browser contexts open with it); requests wait for the app.
+    building: Future[Any] = Future()
+    answers: list[str] = []
+    with serving(building) as base_url:
+        assert base_url.startswith("http://127.0.0.1:")
+
+        def ask() -> None:
+            with urllib.request.urlopen(base_url + "/", timeout=10) as response:
+                answers.append(response.read().decode())
+
+        asking = threading.Thread(target=ask)
+        asking.start()
+        asking.join(timeout=0.3)
+        assert answers == []  # still waiting for the portal
+        building.set_result(_hello)
+        asking.join(timeout=10)
+        assert answers == ["olá"]
+        wait_until_up(base_url)

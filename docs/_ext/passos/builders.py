@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterable, Set
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,8 +15,6 @@ from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.util import logging
 
-from . import runner, server
-from .compare import compare, format_percent
 from .directives import SESSION_ATTRIBUTE, STEP_ATTRIBUTE, figure_path, refusals
 from .errors import PassosError
 from .grammar import Action
@@ -23,6 +22,8 @@ from .report import Problem, write_report
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
+
+    from . import runner
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,10 @@ class ReplayBuilder(Builder):
     # --- the replay -------------------------------------------------------------------
 
     def write_documents(self, docnames: Set[str]) -> None:
+        # Imported here, not at the top: the HTML build loads this module, and needs
+        # neither Playwright nor the web server.
+        from . import runner, server
+
         self.started = time.perf_counter()
         plan = self._plan(docnames)
         self.figures_total = sum(1 for _, items in plan for _, d in items if d.get("figure"))
@@ -84,14 +89,32 @@ class ReplayBuilder(Builder):
             login = None
             if self.config.passos_entrar:
                 login = server.load_object(self.config.passos_entrar, "passos_entrar")
-            portal = server.create_portal(self.config.passos_app, settings.clock)
-            with server.serving(portal) as base_url, runner.launch(settings) as browser:
-                for docname, items in plan:
-                    self._replay_document(browser, base_url, settings, login, docname, items)
+            # The portal (imports, database, demo data) and Chromium start side by side:
+            # each takes seconds and neither needs the other before the first page. The
+            # port is bound at once; the browser contexts open while the portal is built.
+            with ThreadPoolExecutor(1, thread_name_prefix="passos-portal") as pool:
+                building = pool.submit(server.create_portal, self.config.passos_app, settings.clock)
+                with server.serving(building) as base_url, runner.launch(settings) as browser:
+                    contexts = runner.Contexts(browser, base_url, settings)
+                    try:
+                        wanted = sum(_sessions_needed(items) for _, items in plan)
+                        while not building.done() and len(contexts) < wanted:
+                            if not contexts.open_ahead():
+                                break
+                        building.result()
+                        server.wait_until_up(base_url)
+                        for docname, items in plan:
+                            self._replay_document(
+                                browser, base_url, settings, login, contexts, docname, items
+                            )
+                    finally:
+                        contexts.close()
         except PassosError as err:
             self._report(Problem("", str(err)))
 
     def _settings(self) -> runner.Settings:
+        from . import runner
+
         text = self.config.passos_relogio
         try:
             clock = datetime.fromisoformat(text)
@@ -141,10 +164,13 @@ class ReplayBuilder(Builder):
         base_url: str,
         settings: runner.Settings,
         login: runner.Login | None,
+        contexts: runner.Contexts,
         docname: str,
         items: list[Item],
     ) -> None:
-        replayer = runner.Replayer(browser, base_url, settings, login)
+        from . import runner
+
+        replayer = runner.Replayer(browser, base_url, settings, login, contexts)
         try:
             for position, (kind, data) in enumerate(items):
                 started = time.perf_counter()
@@ -269,6 +295,8 @@ class VerifyBuilder(ReplayBuilder):
         if old == figure:
             logger.info("%s (igual)", prefix)
             return
+        from .compare import compare, format_percent  # Pillow, only when it differs
+
         difference = compare(old, figure)
         tolerance = float(self.config.passos_tolerancia)
         if difference is None:
@@ -298,12 +326,20 @@ class VerifyBuilder(ReplayBuilder):
 
 
 def _step(data: dict[str, Any]) -> runner.Step:
+    from . import runner
+
     return runner.Step(
         actions=[Action(*action) for action in data["actions"]],
         url=data.get("url"),
         figure=bool(data.get("figure")),
         full_page=bool(data.get("full_page")),
     )
+
+
+def _sessions_needed(items: list[Item]) -> int:
+    """Browser contexts a document opens: one per session, and one if a step comes first."""
+    sessions = sum(1 for kind, _ in items if kind == SESSION)
+    return sessions + (1 if items and items[0][0] == STEP else 0)
 
 
 def reading_order(env: Any, root: str, docnames: Iterable[str]) -> list[str]:

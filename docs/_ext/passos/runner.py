@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Raster whole tiles: a partial redraw made a few pixels differ from run to run.
+    "--disable-partial-raster",
     "--disable-quic",
 ]
 TARGET_ATTRIBUTE = "data-passo-alvo"
@@ -33,11 +36,12 @@ TARGET_ATTRIBUTE = "data-passo-alvo"
 TARGET_STYLE = (
     f"[{TARGET_ATTRIBUTE}]{{outline:3px solid #e52207 !important;outline-offset:2px !important}}"
 )
-# Mark the targets of a figure (and only them), bring the first into view, and wait for
-# the fonts. The outline itself exists only while the screenshot is taken (its ``style``),
-# so a mark left in the page changes nothing until the next figure clears it. A hidden
-# target (a file input under a styled button) is marked on its first visible ancestor.
-_MARK_TARGETS = f"""async (elements) => {{
+# Mark the targets of a figure (and only them) and bring the first into view. The outline
+# itself exists only while the screenshot is taken (its ``style``), so a mark left in the
+# page changes nothing until the next figure clears it. A hidden target (a file input
+# under a styled button) is marked on its first visible ancestor. No wait for the fonts
+# here: Playwright's screenshot waits for ``document.fonts.ready`` itself.
+_MARK_TARGETS = f"""(elements) => {{
     for (const old of document.querySelectorAll("[{TARGET_ATTRIBUTE}]")) {{
         old.removeAttribute("{TARGET_ATTRIBUTE}");
     }}
@@ -49,7 +53,6 @@ _MARK_TARGETS = f"""async (elements) => {{
         shown.setAttribute("{TARGET_ATTRIBUTE}", "");
         if (index === 0) shown.scrollIntoView({{block: "nearest", inline: "nearest"}});
     }});
-    await document.fonts.ready;
 }}"""
 _FORM_CONTROLS = (
     "input:not([type=hidden]):not([type=file]):not([type=submit]):not([type=button])"
@@ -78,6 +81,8 @@ _KIND = """e => {
         return "group";
     return e.type || "";
 }"""
+# The kind of a figure's last click target, which is marked as it is found (one round trip).
+_KIND_AND_MARK = f"e => {{ ({_MARK_TARGETS})([e]); return ({_KIND})(e); }}"
 
 Login = Callable[[Page, str, str, str], Any]
 
@@ -117,6 +122,19 @@ class Step:
     full_page: bool = False
 
 
+@dataclass(frozen=True)
+class Found:
+    """What ``_locate`` found, and what it learnt on the way.
+
+    ``kind`` (see ``_KIND``) when it was read; ``marked`` when the element is already
+    marked as the figure's only target.
+    """
+
+    locator: Locator
+    kind: str | None = None
+    marked: bool = False
+
+
 class StepFailure(Exception):
     """A step that could not be done; the message is in pt-BR, for the manual's author."""
 
@@ -151,16 +169,79 @@ def launch(settings: Settings) -> Iterator[Browser]:
             browser.close()
 
 
+class Contexts:
+    """Fresh browser contexts, each with its page and frozen clock, opened ahead of need.
+
+    Opening one takes a good half second of browser work; the builder opens them while
+    the portal is still being built, and every session takes a fresh one. A context that
+    nobody took yet has never navigated, so it is as fresh as one opened on demand.
+    """
+
+    def __init__(self, browser: Browser, base_url: str, settings: Settings) -> None:
+        self.browser = browser
+        self.base_url = base_url
+        self.settings = settings
+        self._ready: deque[tuple[BrowserContext, Page]] = deque()
+
+    def __len__(self) -> int:
+        return len(self._ready)
+
+    def open_ahead(self) -> bool:
+        """Open one more; False if the browser refused (a session will say why)."""
+        try:
+            self._ready.append(self._open())
+        except PlaywrightError:
+            return False
+        return True
+
+    def take(self) -> tuple[BrowserContext, Page]:
+        return self._ready.popleft() if self._ready else self._open()
+
+    def close(self) -> None:
+        while self._ready:
+            context, _ = self._ready.popleft()
+            try:
+                context.close()
+            except PlaywrightError:
+                pass  # the browser is gone, and the context with it
+
+    def _open(self) -> tuple[BrowserContext, Page]:
+        width, height = self.settings.viewport
+        context = self.browser.new_context(
+            base_url=self.base_url,
+            viewport={"width": width, "height": height},
+            device_scale_factor=1,
+            locale="pt-BR",
+            timezone_id="America/Sao_Paulo",
+            reduced_motion="reduce",
+            color_scheme="light",
+            service_workers="block",
+        )
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        page = context.new_page()
+        if self.settings.clock is not None:
+            # Before any navigation: the page must never see the real time.
+            page.clock.set_fixed_time(self.settings.clock)
+        return context, page
+
+
 class Replayer:
     """Replays the steps of one document, in order, in one page."""
 
     def __init__(
-        self, browser: Browser, base_url: str, settings: Settings, login: Login | None = None
+        self,
+        browser: Browser,
+        base_url: str,
+        settings: Settings,
+        login: Login | None = None,
+        contexts: Contexts | None = None,
     ) -> None:
         self.browser = browser
         self.base_url = base_url
         self.settings = settings
         self.login = login
+        self.contexts = contexts or Contexts(browser, base_url, settings)
         self._context: BrowserContext | None = None
         self._page: Page | None = None
 
@@ -179,23 +260,7 @@ class Replayer:
 
     def _start_session(self, user: str | None, password: str | None, url: str | None) -> None:
         self.close()
-        width, height = self.settings.viewport
-        self._context = self.browser.new_context(
-            base_url=self.base_url,
-            viewport={"width": width, "height": height},
-            device_scale_factor=1,
-            locale="pt-BR",
-            timezone_id="America/Sao_Paulo",
-            reduced_motion="reduce",
-            color_scheme="light",
-            service_workers="block",
-        )
-        self._context.set_default_timeout(ACTION_TIMEOUT_MS)
-        self._context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
-        self._page = self._context.new_page()
-        if self.settings.clock is not None:
-            # Before any navigation: the page must never see the real time.
-            self._page.clock.set_fixed_time(self.settings.clock)
+        self._context, self._page = self.contexts.take()
         if user:
             if self.login is None:
                 raise StepFailure(
@@ -248,13 +313,16 @@ class Replayer:
         figure: bytes | None = None
         try:
             for index, action in enumerate(actions):
-                target = self._locate(action)
+                last = index == len(actions) - 1
+                # a figure's final click outlines that target alone: mark it when found
+                found = self._locate(action, mark=step.figure and last and action.verb == CLICK)
+                target = found.locator
                 if action.verb in (FILL, ATTACH):
-                    self._fill(action, target)
+                    self._fill(action, target, found.kind)
                 if index in outlined:
                     targets.append(target)
-                if step.figure and index == len(actions) - 1:
-                    figure = self._screenshot(targets, step.full_page)
+                if step.figure and last:
+                    figure = self._screenshot(targets, step.full_page, marked=found.marked)
                 if action.verb == CLICK:
                     self._click(action, target)
             if step.figure and not actions:
@@ -279,7 +347,6 @@ class Replayer:
             raise StepFailure(f"não foi possível abrir a página “{url}”: {_short(err)}") from err
         if response is not None and response.status >= 400:
             raise StepFailure(f"a página “{url}” respondeu com o código HTTP {response.status}")
-        self._settle()
 
     def _settle(self) -> None:
         page = self._page
@@ -288,11 +355,12 @@ class Replayer:
 
     # --- finding targets --------------------------------------------------------------
 
-    def _locate(self, action: Action) -> Locator:
+    def _locate(self, action: Action, mark: bool = False) -> Found:
         """Find the element an action is about.
 
         An action needs exactly one element; a check only needs the label to be on the
-        screen, and outlines every place where it is.
+        screen, and outlines every place where it is. With ``mark``, the element found
+        is also marked as the figure's only target when that costs no extra round trip.
         """
         page = self.page
         label = action.label or ""
@@ -320,6 +388,19 @@ class Replayer:
         for candidate in candidates[1:]:
             anything = anything.or_(candidate)
         not_found = f"rótulo “{label}” ({ROLE_NAMES[action.role]}) não encontrado na tela"
+        if not checking:
+            # The usual case in one round trip: wait until exactly one element matches
+            # (the candidates only match visible elements, but a file input), and read
+            # its kind. Playwright's strict mode refuses two or more: count them below.
+            script = _KIND_AND_MARK if mark else _KIND
+            try:
+                kind = anything.evaluate(script, timeout=self.settings.timeout_ms)
+                return Found(anything, kind, marked=mark)
+            except PlaywrightTimeoutError:
+                raise StepFailure(not_found) from None
+            except PlaywrightError as err:
+                if "strict mode violation" not in str(err):
+                    raise
         try:
             anything.first.wait_for(state=state, timeout=self.settings.timeout_ms)
         except PlaywrightTimeoutError:
@@ -331,12 +412,12 @@ class Replayer:
         else:  # it vanished between the wait and the count
             raise StepFailure(not_found)
         if checking:
-            return found
+            return Found(found)
         if count > 1:
             raise StepFailure(
                 f"rótulo “{label}” ({ROLE_NAMES[action.role]}) aparece {count} vezes na tela"
             )
-        return found.first
+        return Found(found.first)
 
     # --- acting -----------------------------------------------------------------------
 
@@ -350,7 +431,7 @@ class Replayer:
             ) from None
         self._settle()
 
-    def _fill(self, action: Action, target: Locator) -> None:
+    def _fill(self, action: Action, target: Locator, kind: str | None = None) -> None:
         timeout = ACTION_TIMEOUT_MS
         if action.verb == ATTACH:
             assert isinstance(action.value, tuple)
@@ -363,7 +444,8 @@ class Replayer:
                 ) from err
             return
         value = str(action.value or "")
-        kind = target.evaluate(_KIND)
+        if kind is None:
+            kind = target.evaluate(_KIND)
         if kind == "group":
             target = self._option(action, target, value)
         try:
@@ -418,14 +500,14 @@ class Replayer:
 
     # --- figures ----------------------------------------------------------------------
 
-    def _screenshot(self, targets: list[Locator], full_page: bool) -> bytes:
+    def _screenshot(self, targets: list[Locator], full_page: bool, marked: bool = False) -> bytes:
         page = self.page
-        if targets:
-            marked = targets[0]
+        if targets and not marked:  # (else _locate marked the only target)
+            outlined = targets[0]
             for target in targets[1:]:
-                marked = marked.or_(target)
-            marked.evaluate_all(_MARK_TARGETS)
-        else:
+                outlined = outlined.or_(target)
+            outlined.evaluate_all(_MARK_TARGETS)
+        elif not targets:
             page.evaluate(f"() => ({_MARK_TARGETS})([])")
         return page.screenshot(
             type="png",

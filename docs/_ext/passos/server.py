@@ -8,6 +8,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import datetime
 from operator import attrgetter
@@ -89,8 +90,22 @@ class _QuietRequestHandler(WSGIRequestHandler):
 
 
 @contextmanager
-def serving(app: WSGIApp) -> Iterator[str]:
-    """Serve ``app`` on 127.0.0.1 at a free port in a daemon thread; yield its base URL."""
+def serving(app: WSGIApp | Future[WSGIApp]) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 at a free port in a daemon thread; yield its base URL.
+
+    ``app`` may be a future of the portal still being built: the port is bound at once
+    (so that browser contexts can be opened with its URL) and requests wait for the
+    portal. Then the caller checks the portal with :func:`wait_until_up` once built.
+    """
+    if isinstance(app, Future):
+        building = app
+
+        def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+            return building.result()(environ, start_response)
+
+        check = False
+    else:
+        check = True
     try:
         server: BaseWSGIServer = make_server(
             "127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequestHandler
@@ -106,7 +121,8 @@ def serving(app: WSGIApp) -> Iterator[str]:
     thread.daemon = True
     thread.start()
     try:
-        _wait_until_up(base_url)
+        if check:
+            wait_until_up(base_url)
         yield base_url
     finally:
         server.shutdown()
@@ -114,7 +130,7 @@ def serving(app: WSGIApp) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def _wait_until_up(base_url: str) -> None:
+def wait_until_up(base_url: str) -> None:
     """Any HTTP answer (even an error page) means the server is up."""
     try:
         with urllib.request.urlopen(base_url + "/", timeout=10):

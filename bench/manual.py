@@ -1,0 +1,379 @@
+"""Benchmark of the executable manual: capture, its floor, verification and the HTML builds.
+
+Run from the project folder (not part of pytest):
+
+    .venv/bin/python bench/manual.py
+    .venv/bin/python bench/manual.py --repeticoes 3
+
+Everything runs against a temporary copy of docs/ (the rest of the project is linked, not
+copied), so the committed figures in docs/_imagens are never touched. Each measurement is
+the wall time of a separate process, repeated and reported as the median (with the CPU
+time of the process and its children beside it: on a loaded machine the wall time of every
+measurement grows, while the CPU time says what the work itself costs):
+
+* captura: ``sphinx-build -b passos-captura`` into a fresh output folder;
+* piso (the floor): the same figures taken by a minimal Playwright script with one
+  browser, against the same kind of fresh portal (``passos_app``, its own temporary
+  database, frozen clock, served by werkzeug in a thread). It reads the steps the
+  extension parsed (from the pickled doctrees of the capture) and does them with bare
+  Playwright calls: goto, click, fill, set_input_files, screenshot. Its only waits are
+  Playwright's own auto-waiting, plus ``wait_for`` on a label that a figure step only
+  checks and the page's load event before a screenshot; without them a figure could
+  show the previous or a half-loaded page. No outlines, no ambiguity checks;
+* verificação: ``sphinx-build -b passos-verificacao`` with nothing changed;
+* HTML: a clean ``sphinx-build -W -b html`` and an incremental one after touching one .rst.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+EXTENSIONS = DOCS / "_ext"
+SPHINX_BUILD = Path(sys.executable).parent / "sphinx-build"
+TOUCHED = "acompanhamento.rst"  # the document the incremental HTML build finds changed
+
+TARGET_CAPTURE = 1.3  # × the floor
+TARGET_VERIFY = 1.1  # × the capture
+TARGET_HTML_CLEAN = 10.0  # seconds
+TARGET_HTML_INCREMENTAL = 2.0  # seconds
+
+Measure = tuple[float, float]  # wall time, CPU time (of the process and all it started)
+ROWS = (
+    ("captura", "Captura (passos-captura, {n} figuras)"),
+    ("piso", "Piso (Playwright mínimo, {n} figuras)"),
+    ("verificacao", "Verificação sem mudanças (passos-verificacao)"),
+    ("html", "HTML limpo (sphinx-build -W -b html)"),
+    ("incremental", f"HTML incremental ({TOUCHED} tocado)"),
+)
+
+
+# Roles that a label may have, as the steps name them (the same elements the extension
+# looks for; see passos.runner).
+CLICK_ROLES: dict[str, tuple[str, ...]] = {
+    "menu": ("menuitem", "button"),
+    "clickable": ("link", "button", "menuitem", "tab"),
+    "button": ("button",),
+    "icon": ("link", "button"),
+    "link": ("link",),
+    "tab": ("tab",),
+    "text": ("link", "button", "menuitem", "tab"),
+    "field": (),
+}
+
+
+# --- the measurements ---------------------------------------------------------------------
+
+
+def main() -> int:
+    args = _arguments()
+    if not SPHINX_BUILD.is_file():
+        print(f"sphinx-build não encontrado em {SPHINX_BUILD}: rode com .venv/bin/python")
+        return 2
+    times: dict[str, list[Measure]] = {key: [] for key, _ in ROWS}
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-manual-") as folder:
+        tmp = Path(folder)
+        srcdir = _project_copy(tmp) / "docs"
+        print(f"Cópia do manual em {srcdir}; {args.repeticoes} repetições, mediana.")
+        plan_file = tmp / "passos.json"
+        figures = 0
+        # Capture, floor and verification alternate, and their order turns from one round
+        # to the next, so that a change in the machine's load weighs on all three alike.
+        # The first capture comes first: it gives the steps that the floor replays.
+        order = ["captura", "piso", "verificacao"]
+        for round_ in range(1, args.repeticoes + 1):
+            for key in order:
+                out = tmp / f"{key}-{round_}"
+                if key == "captura":
+                    times[key].append(_sphinx("passos-captura", srcdir, out))
+                    if not plan_file.exists():
+                        figures = _write_plan(out / ".doctrees", plan_file)
+                        same, total = _same_figures(srcdir)
+                        print(f"  figuras capturadas iguais às do repositório: {same} de {total}")
+                elif key == "piso":
+                    times[key].append(_floor(plan_file, srcdir, out))
+                    taken = len(list(out.rglob("*.png")))
+                    if taken != figures:
+                        raise SystemExit(f"o piso tirou {taken} figuras, a captura {figures}")
+                else:
+                    times[key].append(_sphinx("passos-verificacao", srcdir, out))
+            _progress(f"rodada {round_}", times, tuple(order))
+            order = order[1:] + order[:1]
+        for round_ in range(1, args.repeticoes + 1):
+            out = tmp / f"html-{round_}"
+            times["html"].append(_sphinx("html", srcdir, out, "-W"))
+            (srcdir / TOUCHED).touch()
+            times["incremental"].append(_sphinx("html", srcdir, out, "-W"))
+        _progress("HTML", times, ("html", "incremental"))
+    load = max(load, os.getloadavg()[0])
+    _summary(times, figures, load)
+    return 0
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeticoes", type=int, default=3, help="execuções de cada medida")
+    parser.add_argument("--piso", nargs=3, metavar=("PLANO", "FONTES", "SAIDA"), help="interno")
+    return parser.parse_args()
+
+
+def _project_copy(tmp: Path) -> Path:
+    """docs/ copied (its figures may be rewritten there); the rest of the project linked."""
+    project = tmp / "projeto"
+    project.mkdir()
+    for entry in ROOT.iterdir():
+        if entry.name not in ("docs", ".git"):
+            (project / entry.name).symlink_to(entry)
+    shutil.copytree(DOCS, project / "docs", ignore=shutil.ignore_patterns("_build", "__pycache__"))
+    return project
+
+
+def _timed(command: list[str]) -> tuple[Measure, subprocess.CompletedProcess[str]]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return (wall, cpu), done
+
+
+def _sphinx(builder: str, srcdir: Path, outdir: Path, *options: str) -> Measure:
+    command = [str(SPHINX_BUILD), "-q", "-b", builder, *options, str(srcdir), str(outdir)]
+    measure, done = _timed(command)
+    if done.returncode != 0:
+        print(f"  atenção: {builder} terminou com código {done.returncode}")
+        print("    " + "\n    ".join((done.stdout + done.stderr).strip().splitlines()[-8:]))
+    return measure
+
+
+def _floor(plan_file: Path, srcdir: Path, outdir: Path) -> Measure:
+    command = [sys.executable, __file__, "--piso", str(plan_file), str(srcdir), str(outdir)]
+    measure, done = _timed(command)
+    if done.returncode != 0:
+        raise SystemExit(f"o piso falhou:\n{done.stderr}")
+    return measure
+
+
+def _same_figures(srcdir: Path) -> tuple[int, int]:
+    """How many figures of the copy (as the capture left them) equal the committed ones."""
+    committed = sorted((DOCS / "_imagens").rglob("*.png"))
+    same = sum(
+        1
+        for path in committed
+        if (copy := srcdir / path.relative_to(DOCS)).is_file()
+        and copy.read_bytes() == path.read_bytes()
+    )
+    return same, len(committed)
+
+
+def _write_plan(doctreedir: Path, plan_file: Path) -> int:
+    """Write the steps that the extension parsed, in its reading order; count figures."""
+    sys.path.insert(0, str(EXTENSIONS))
+    from docutils import nodes
+    from passos.builders import SESSION, STEP, reading_order
+    from passos.directives import SESSION_ATTRIBUTE, STEP_ATTRIBUTE
+
+    with open(doctreedir / "environment.pickle", "rb") as fh:
+        env = pickle.load(fh)
+    plan: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = []
+    for docname in reading_order(env, env.config.root_doc, env.found_docs):
+        with open(doctreedir / f"{docname}.doctree", "rb") as fh:
+            doctree = pickle.load(fh)
+        items = []
+        for node in doctree.findall(nodes.Element):
+            if STEP_ATTRIBUTE in node.attributes:
+                items.append((STEP, node[STEP_ATTRIBUTE]))
+            elif SESSION_ATTRIBUTE in node.attributes:
+                items.append((SESSION, node[SESSION_ATTRIBUTE]))
+        if any(kind == STEP for kind, _ in items):
+            plan.append((docname, items))
+    settings = {
+        "relogio": env.config.passos_relogio,
+        "viewport": list(env.config.passos_viewport),
+    }
+    plan_file.write_text(json.dumps({"config": settings, "plan": plan}, ensure_ascii=False))
+    return sum(1 for _, items in plan for _, data in items if data.get("figure"))
+
+
+# --- the floor: a minimal Playwright script ------------------------------------------------
+
+
+def floor(plan_file: Path, srcdir: Path, outdir: Path) -> None:
+    """Take the figures of the plan with one browser and bare Playwright calls."""
+    import threading
+
+    sys.path[:0] = [str(ROOT), str(EXTENSIONS)]
+    from passos.runner import CHROMIUM_ARGS, chromium_path, label_pattern
+    from playwright.sync_api import Error, sync_playwright
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    from demo.capturas import create_capture_app
+
+    document = json.loads(plan_file.read_text())
+    config = document["config"]
+    clock = datetime.fromisoformat(config["relogio"])
+    if clock.tzinfo is None:
+        clock = clock.replace(tzinfo=ZoneInfo("America/Sao_Paulo"))
+    width, height = config["viewport"]
+
+    class Quiet(WSGIRequestHandler):  # no access log, as in the extension's server
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            pass
+
+    server = make_server(
+        "127.0.0.1", 0, create_capture_app(clock), threaded=True, request_handler=Quiet
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base_url = f"http://127.0.0.1:{server.server_port}"
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        for docname, items in document["plan"]:
+            context = page = None
+            for kind, data in items:
+                if kind == "sessao" and data.get("user"):
+                    raise SystemExit("o piso não faz o login de passos_entrar (:usuario:)")
+                if kind == "sessao" or page is None:
+                    if context is not None:
+                        context.close()
+                    context = browser.new_context(
+                        base_url=base_url,
+                        viewport={"width": width, "height": height},
+                        device_scale_factor=1,
+                        locale="pt-BR",
+                        timezone_id="America/Sao_Paulo",
+                        reduced_motion="reduce",
+                    )
+                    page = context.new_page()
+                    page.clock.set_fixed_time(clock)
+                    page.goto((data.get("url") if kind == "sessao" else None) or "/")
+                    if kind == "sessao":
+                        continue
+                if data.get("url"):
+                    page.goto(data["url"])
+                actions = data["actions"]
+                path = outdir / docname / f"{data.get('figure')}.png"
+                for index, (verb, role, label, value) in enumerate(actions):
+                    name = label_pattern(label or "")
+                    if verb == "click":
+                        roles = CLICK_ROLES[role]
+                        target = page.get_by_role(roles[0], name=name)
+                        for other in roles[1:]:
+                            target = target.or_(page.get_by_role(other, name=name))
+                        target = target.filter(visible=True)
+                    elif verb == "attach":
+                        target = page.get_by_label(name).and_(page.locator("input[type=file]"))
+                        target.set_input_files([str(srcdir / p) for p in value])
+                    elif verb == "fill":
+                        target = page.get_by_label(name).filter(visible=True)
+                        try:
+                            target.fill(value)
+                        except Error:  # a group of radio buttons: click the option's label
+                            group = page.get_by_role("radiogroup", name=name)
+                            target = group.locator("label").filter(has_text=label_pattern(value))
+                            target.click()
+                    else:  # a label that the figure only shows: wait until it is there
+                        target = page.get_by_text(name)
+                        for other in CLICK_ROLES[role] or CLICK_ROLES["clickable"]:
+                            target = target.or_(page.get_by_role(other, name=name))
+                        target.or_(page.get_by_label(name)).first.wait_for()
+                    if data.get("figure") and index == len(actions) - 1:
+                        _floor_screenshot(page, path, data)
+                    if verb == "click":
+                        target.click()
+                if data.get("figure") and not actions:
+                    _floor_screenshot(page, path, data)
+            if context is not None:
+                context.close()
+        browser.close()
+    server.shutdown()
+
+
+def _floor_screenshot(page: Any, path: Path, data: dict[str, Any]) -> None:
+    page.wait_for_load_state()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=bool(data.get("full_page")))
+
+
+# --- output -----------------------------------------------------------------------------
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",") + " s"
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",") + " ×"
+
+
+def _progress(title: str, times: dict[str, list[Measure]], keys: tuple[str, ...]) -> None:
+    parts = (f"{key} {_seconds(times[key][-1][0])}" for key in keys)
+    print(f"  {title}: " + ", ".join(parts), flush=True)
+
+
+def _summary(times: dict[str, list[Measure]], figures: int, load: float) -> None:
+    wall = {key: statistics.median(w for w, _ in values) for key, values in times.items()}
+    cpu = {key: statistics.median(c for _, c in values) for key, values in times.items()}
+    print()
+    print(f"{'':<48} {'tempo':>8}   {'CPU':>8}   execuções")
+    for key, title in ROWS:
+        runs = " · ".join(_seconds(w) for w, _ in times[key])
+        name = title.format(n=figures)
+        print(f"{name:<48} {_seconds(wall[key]):>8}   {_seconds(cpu[key]):>8}   {runs}")
+    capture = wall["captura"] / wall["piso"]
+    verify = wall["verificacao"] / wall["captura"]
+    checks = (
+        ("captura ÷ piso", capture, TARGET_CAPTURE, _ratio, cpu["captura"] / cpu["piso"]),
+        (
+            "verificação ÷ captura",
+            verify,
+            TARGET_VERIFY,
+            _ratio,
+            cpu["verificacao"] / cpu["captura"],
+        ),
+        ("HTML limpo", wall["html"], TARGET_HTML_CLEAN, _seconds, cpu["html"]),
+        (
+            "HTML incremental",
+            wall["incremental"],
+            TARGET_HTML_INCREMENTAL,
+            _seconds,
+            cpu["incremental"],
+        ),
+    )
+    print()
+    print("Metas (pelo tempo; entre parênteses, o mesmo pela CPU):")
+    for title, value, limit, shown, by_cpu in checks:
+        verdict = "ok" if value <= limit else "ACIMA DA META"
+        target = f"meta ≤ {shown(limit)}"
+        print(f"  {title:<24} {shown(value):>8}  ({shown(by_cpu)})   {target:<14} {verdict}")
+    cores = os.cpu_count() or 1
+    print()
+    print(
+        f"Carga média do sistema durante o bench: até {load:.1f}".replace(".", ",")
+        + f" ({cores} núcleos)."
+    )
+
+
+if __name__ == "__main__":
+    if "--piso" in sys.argv:
+        plan, sources, output = _arguments().piso
+        floor(Path(plan), Path(sources), Path(output))
+        sys.exit(0)
+    sys.exit(main())
