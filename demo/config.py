@@ -40,6 +40,8 @@ def load(app: Flask, test_config: dict | None) -> None:
         # The rate limiter keeps its counters in memory: one process, as `make run` serves.
         RATELIMIT_STORAGE_URI=app.config.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=False,
+        # WTForms' own Portuguese messages (Flask-WTF's translations need Flask-Babel).
+        WTF_I18N_ENABLED=False,
         SQLALCHEMY_DATABASE_URI=_normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"]),
     )
     # Room for every attachment of a form in one request; the per-file limit is checked while

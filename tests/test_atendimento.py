@@ -601,3 +601,85 @@ def test_the_deadline_check_command_records_each_breach_once(app):
     with app.app_context():
         notes = db.session.scalars(select(Note).where(Note.kind == Note.SYSTEM)).all()
         assert [n.text for n in notes] == ["Prazo de solução vencido em 29/11/2026 11:00."]
+
+
+def test_a_colleague_cannot_decide_a_task_someone_took(team):
+    number = team.maria.open_ticket("Tarefa assumida")
+    assert team.joao.claim(number).status_code == 302
+    before = snapshot(team.joao.client.application, number)
+    response = team.ana.act(number, "resolver")
+    assert response.status_code == 409
+    assert "assumida por João Lima" in page_text(response)
+    assert snapshot(team.joao.client.application, number) == before
+    task = team.ana.get(f"/atendimento/{number}")
+    assert buttons(task, f"/atendimento/{number}/acao") == []  # only the holder decides
+    assert team.joao.act(number, "resolver").status_code == 302
+    history = history_rows(team.maria.get(f"/chamados/{number}/status"))
+    assert any(row[0] == "Triagem" and row[1] == "João Lima" for row in history)
+
+
+def test_a_plain_text_anexos_field_is_not_a_file(team):
+    number = team.maria.open_ticket("Campo anexos forjado")
+    task = team.joao.get(f"/atendimento/{number}")
+    response = team.joao.client.post(
+        f"/atendimento/{number}/acao",
+        data={
+            "csrf_token": csrf_token(task),
+            "versao": version_in(task, f"/atendimento/{number}/acao"),
+            "decisao": "resolver",
+            "anexos": "abc",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_a_mail_server_that_fails_does_not_hide_a_committed_move(team):
+    app = team.maria.client.application
+    number = team.maria.open_ticket("Servidor de e-mail fora do ar")
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1)  # nothing listens on port 1
+    response = team.joao.act(number, "resolver")
+    assert response.status_code == 302
+    with app.app_context():
+        assert ticket_by_number(number).current_step == "resolucao"
+
+
+def test_a_second_click_on_the_requesters_answer_is_told_it_was_recorded(team):
+    number = team.maria.open_ticket("Duplo clique")
+    assert team.joao.act(number, "informacao", "Qual navegador?").status_code == 302
+    status = team.maria.get(f"/chamados/{number}/status")
+    data = {
+        "csrf_token": csrf_token(status),
+        "versao": version_in(status, f"/chamados/{number}/responder"),
+        "decisao": "responder",
+        "comentario": "Firefox.",
+    }
+    first = team.maria.client.post(f"/chamados/{number}/responder", data=data)
+    second = team.maria.client.post(f"/chamados/{number}/responder", data=data)
+    assert first.status_code == 302 and second.status_code == 302
+    shown = team.maria.client.get(second.headers["Location"])
+    assert MOVED in page_text(shown)
+
+
+def test_an_expired_form_keeps_the_comment_and_says_why(team):
+    number = team.maria.open_ticket("Token expirado")
+    task = team.joao.get(f"/atendimento/{number}")
+    response = team.joao.client.post(
+        f"/atendimento/{number}/acao",
+        data={
+            "csrf_token": "vencido",
+            "versao": version_in(task, f"/atendimento/{number}/acao"),
+            "decisao": "informacao",
+            "comentario": "Um texto longo que não pode se perder.",
+        },
+    )
+    assert response.status_code == 400
+    assert "O formulário expirou" in page_text(response)
+    assert "Um texto longo que não pode se perder." in page_text(response)
+
+
+def test_a_tampered_version_gets_a_portuguese_message(team):
+    number = team.maria.open_ticket("Versão adulterada")
+    response = team.joao.act(number, "resolver", versao="abc")
+    assert response.status_code == 400
+    assert "Not a valid" not in page_text(response)
+    assert "inteiro" in page_text(response)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, request
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 
 from ..models import Ticket
 from ..services import tasks
@@ -12,7 +13,12 @@ from .forms import ActionForm
 
 def act_from_form(form: ActionForm, ticket: Ticket) -> tasks.TaskError | None:
     """Run the decision the form carries; return the refusal to show again (None when done)."""
-    files = [(f.stream, f.filename) for f in form.anexos.data or [] if f and f.filename]
+    # A client may send "anexos" as a plain field: only real uploads are files.
+    files = [
+        (f.stream, f.filename)
+        for f in form.anexos.data or []
+        if isinstance(f, FileStorage) and f.filename
+    ]
     try:
         tasks.act(
             ticket,

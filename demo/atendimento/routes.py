@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..forms import csrf_checked_by_form
 from ..models import Profile
 from ..services import dashboard, tasks, teams, tickets
 from .acting import act_from_form
@@ -60,6 +61,7 @@ def liberar(number: str):
 
 
 @bp.post("/<number>/acao")
+@csrf_checked_by_form
 def acao(number: str):
     ticket = _task_or_404(number)
     form = ActionForm()
@@ -128,14 +130,18 @@ def _assignee(ticket):
 
 def _render_task(ticket, form, note_form, status: int = 200):
     record = tasks.current_record(ticket)
+    holder = tasks.held_by_other(ticket, current_user)
+    # After a refused stale action the ticket may have left the user's groups; a task a
+    # colleague took is theirs to decide.
+    may_decide = tasks.can_act(current_user, ticket) and not holder
     return (
         render_template(
             "atendimento/tarefa.html",
             ticket=ticket,
             form=form,
             note_form=note_form,
-            # After a refused stale action the ticket may have left the user's groups.
-            choices=tasks.choices(ticket) if tasks.can_act(current_user, ticket) else [],
+            choices=tasks.choices(ticket) if may_decide else [],
+            holder=holder,
             record=record,
             mine=record is not None and record.assignee_id == current_user.id,
             history=tickets.history(ticket),

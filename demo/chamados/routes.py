@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..atendimento.acting import act_from_form
 from ..atendimento.forms import ActionForm
 from ..errors import render_error
+from ..forms import csrf_checked_by_form
 from ..models import Ticket, TicketStatus
 from ..services import attachments, categories, tasks, tickets, workflow
 from .forms import TicketForm
@@ -34,6 +35,7 @@ def _visible_or_404(number: str) -> Ticket:
 
 
 @bp.route("/<number>/formulario", methods=["GET", "POST"])
+@csrf_checked_by_form
 def formulario(number: str):
     ticket = tickets.get_draft(current_user, number)
     if ticket is None:
@@ -157,11 +159,16 @@ def status(number: str):
 
 
 @bp.post("/<number>/responder")
+@csrf_checked_by_form
 def responder(number: str):
     """The requester's task: answer a request for information, or validate the solution."""
     ticket = _visible_or_404(number)
     if not tasks.requesters_turn(current_user, ticket):
-        abort(404)
+        if ticket.requester_id != current_user.id:
+            abort(404)
+        # A second click or an old tab: the answer was already recorded.
+        flash(tasks.TaskMoved().message, "info")
+        return redirect(url_for(".status", number=ticket.number))
     form = ActionForm()
     if form.validate_on_submit():
         refusal = act_from_form(form, ticket)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import smtplib
+
+from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
@@ -50,7 +53,7 @@ EVENTS = {
 
 def opened(ticket: Ticket, category: categories.Category) -> None:
     """After Aprovar: the requester's receipt, and the first group's new task."""
-    mail.send(ticket.requester.email, "chamado_aberto", ticket=ticket, category=category)
+    _deliver(ticket.requester.email, "chamado_aberto", ticket=ticket, category=category)
     _to_group(ticket)
 
 
@@ -96,7 +99,7 @@ def _send(ticket: Ticket, recipients: list[str], event: str, comment: str) -> No
     values = {"step": step.name if step else "Encerrado", "group": step.lane if step else ""}
     subject, intro, hint = (text.format(**values) for text in EVENTS[event])
     for address in recipients:
-        mail.send(
+        _deliver(
             address,
             "chamado_evento",
             ticket=ticket,
@@ -105,3 +108,11 @@ def _send(ticket: Ticket, recipients: list[str], event: str, comment: str) -> No
             hint=hint,
             comment=comment,
         )
+
+
+def _deliver(address: str, template: str, **context) -> None:
+    """Send one notice; a mail server that fails must not undo or hide a committed move."""
+    try:
+        mail.send(address, template, **context)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("E-mail de notificação não enviado para %s", address)

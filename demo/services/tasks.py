@@ -91,6 +91,8 @@ def task_for(user: User, number: str) -> Ticket:
 
 def claim(ticket: Ticket, user: User, version: int) -> None:
     """Assumir: the current task becomes this agent's (unless a colleague already took it)."""
+    if version != ticket.version:
+        raise TaskMoved()
     record = current_record(ticket)
     if record.assignee_id not in (None, user.id):
         raise TaskError(
@@ -105,12 +107,24 @@ def claim(ticket: Ticket, user: User, version: int) -> None:
 
 def release(ticket: Ticket, user: User, version: int) -> None:
     """Liberar: give the task back to the group's queue."""
+    if version != ticket.version:
+        raise TaskMoved()
     record = current_record(ticket)
     if record.assignee_id != user.id:
         raise TaskError("Só quem assumiu a tarefa pode liberá-la.", status=409)
     _bump(ticket, version)
     record.assignee = None
     db.session.commit()
+
+
+def held_by_other(ticket: Ticket, user: User) -> str | None:
+    """The name of the colleague who took (assumir) the current task, if not this user."""
+    record = current_record(ticket)
+    if record is None or record.assignee_id in (None, user.id):
+        return None
+    if current_lane(ticket) == teams.REQUESTER_LANE:
+        return None
+    return record.assignee.name
 
 
 @dataclass(frozen=True)
@@ -150,6 +164,15 @@ def act(
     """Complete the current task with a decision: the ticket moves on through the BPMN."""
     if not can_act(user, ticket):
         raise TaskError("Tarefa não encontrada.", status=404)
+    # Judge the decision against the state the person saw, not a newer one.
+    if version != ticket.version:
+        raise TaskMoved()
+    holder = held_by_other(ticket, user)
+    if holder:
+        raise TaskError(
+            f"Esta tarefa foi assumida por {holder}. Peça que ela seja liberada antes de agir.",
+            status=409,
+        )
     offered = {choice.value: choice for choice in choices(ticket)}
     if decision not in offered:
         raise TaskError("Ação inválida para a etapa atual.", "decisao")
@@ -186,7 +209,7 @@ def act(
         record.finished_at = moment
         record.decision = decision
         record.comment = comment
-        record.assignee = record.assignee or user
+        record.assignee = user  # who really acted
         if next_step:
             lane = proc.step(next_step).lane
             requester = ticket.requester if lane == teams.REQUESTER_LANE else None
