@@ -138,15 +138,24 @@ def test_requesters_never_reach_the_support_screens(team):
                 },
             )
             assert response.status_code == 404, path
-    # Nor the requester's answer while the task is the team's (Sua ação is not offered).
+    # Nor the requester's answer while the task is the team's (Sua ação is not offered): an old
+    # tab or a second click is sent back to Status, told the ticket moved, nothing changed.
     view = requester_view(team.maria, number)
     assert view.step == "Triagem" and view.my_action is None
     response = team.maria.client.post(
         f"/chamados/{number}/responder",
         data={"csrf_token": csrf_token(team.maria.get("/")), "versao": before.version},
     )
-    assert response.status_code == 404
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/chamados/{number}/status"
+    assert MOVED in page_text(team.maria.client.get(response.headers["Location"]))
     assert snapshot(team.app, number) == before
+    # Another órgão's requester does not even learn the ticket exists.
+    response = team.carlos.client.post(
+        f"/chamados/{number}/responder",
+        data={"csrf_token": csrf_token(team.carlos.get("/")), "versao": before.version},
+    )
+    assert response.status_code == 404
 
 
 def test_agents_act_on_the_task_page_not_through_the_requesters_form(team):
