@@ -63,20 +63,6 @@ ROWS = (
 )
 
 
-# Roles that a label may have, as the steps name them (the same elements the extension
-# looks for; see passos.runner).
-CLICK_ROLES: dict[str, tuple[str, ...]] = {
-    "menu": ("menuitem", "button"),
-    "clickable": ("link", "button", "menuitem", "tab"),
-    "button": ("button",),
-    "icon": ("link", "button"),
-    "link": ("link",),
-    "tab": ("tab",),
-    "text": ("link", "button", "menuitem", "tab"),
-    "field": (),
-}
-
-
 # --- the measurements ---------------------------------------------------------------------
 
 
@@ -220,7 +206,7 @@ def floor(plan_file: Path, srcdir: Path, outdir: Path) -> None:
     import threading
 
     sys.path[:0] = [str(ROOT), str(EXTENSIONS)]
-    from passos.runner import CHROMIUM_ARGS, chromium_path, label_pattern
+    from passos.runner import CHROMIUM_ARGS, ROLES, chromium_path, label_pattern
     from playwright.sync_api import Error, sync_playwright
     from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -273,7 +259,7 @@ def floor(plan_file: Path, srcdir: Path, outdir: Path) -> None:
                 for index, (verb, role, label, value) in enumerate(actions):
                     name = label_pattern(label or "")
                     if verb == "click":
-                        roles = CLICK_ROLES[role]
+                        roles = ROLES[role]
                         target = page.get_by_role(roles[0], name=name)
                         for other in roles[1:]:
                             target = target.or_(page.get_by_role(other, name=name))
@@ -291,7 +277,7 @@ def floor(plan_file: Path, srcdir: Path, outdir: Path) -> None:
                             target.click()
                     else:  # a label that the figure only shows: wait until it is there
                         target = page.get_by_text(name)
-                        for other in CLICK_ROLES[role] or CLICK_ROLES["clickable"]:
+                        for other in ROLES.get(role) or ROLES["clickable"]:
                             target = target.or_(page.get_by_role(other, name=name))
                         target.or_(page.get_by_label(name)).first.wait_for()
                     if data.get("figure") and index == len(actions) - 1:

@@ -11,12 +11,18 @@ import hashlib
 import os
 import secrets
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import filetype
 from flask import current_app
+
+from ..extensions import db
+from ..models import Attachment, User
+from . import clock
 
 #: Accepted extensions and the types their content may have (None: plain text, no signature).
 ACCEPTED: dict[str, tuple[str | None, ...]] = {
@@ -183,3 +189,32 @@ def path_of(stored_name: str) -> Path:
 def delete_file(stored_name: str) -> None:
     """Remove a stored file (after the row's deletion was committed)."""
     path_of(stored_name).unlink(missing_ok=True)
+
+
+@contextmanager
+def placed_after_commit(staged: list[StagedFile]) -> Iterator[None]:
+    """Run the block and commit; then move the staged files into place (or drop them)."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for item in staged:
+            item.discard()
+        raise
+    for item in staged:
+        item.promote()
+
+
+def row(item: StagedFile, user: User, step: str) -> Attachment:
+    """The Attachment row that describes a staged file."""
+    return Attachment(
+        stored_name=item.stored_name,
+        original_name=item.original_name,
+        content_type=item.content_type,
+        size=item.size,
+        sha256=item.sha256,
+        uploaded_by=user,
+        uploaded_at=clock.now(),
+        step=step,
+    )

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from ..database import begin_write
 from ..extensions import db
-from ..models import Attachment, Note, StepRecord, Ticket, TicketStatus, User
+from ..models import Note, StepRecord, Ticket, TicketStatus, User
 from . import attachments, clock, notifications, teams, tickets, workflow
 
 COMMENT_MAX = 10_000
@@ -196,7 +196,7 @@ def act(
         proc, ticket.process_state, step, None if decision == ANSWER else decision, {}
     )
     next_step = workflow.ready_step(proc, new_state)
-    try:
+    with attachments.placed_after_commit(staged):
         _bump(
             ticket,
             version,
@@ -214,16 +214,7 @@ def act(
             lane = proc.step(next_step).lane
             requester = ticket.requester if lane == teams.REQUESTER_LANE else None
             ticket.steps.append(tickets.new_record(proc, next_step, moment, assignee=requester))
-        for item in staged:
-            ticket.attachments.append(_attachment_row(item, user, step))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        for item in staged:
-            item.discard()
-        raise
-    for item in staged:
-        item.promote()
+        ticket.attachments.extend(attachments.row(item, user, step) for item in staged)
     notifications.moved(ticket, user, step, decision, comment)
     return ticket
 
@@ -277,19 +268,6 @@ def record_breaches() -> int:
         )
     db.session.commit()
     return len(late)
-
-
-def _attachment_row(item: attachments.StagedFile, user: User, step: str) -> Attachment:
-    return Attachment(
-        stored_name=item.stored_name,
-        original_name=item.original_name,
-        content_type=item.content_type,
-        size=item.size,
-        sha256=item.sha256,
-        uploaded_by=user,
-        uploaded_at=clock.now(),
-        step=step,
-    )
 
 
 def _stage(files: list[tuple[BinaryIO, str | None]]) -> list[attachments.StagedFile]:

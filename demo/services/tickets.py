@@ -17,7 +17,7 @@ from sqlalchemy import Select, select
 
 from ..database import begin_write
 from ..extensions import db
-from ..models import Attachment, Profile, StepRecord, Ticket, TicketStatus, User
+from ..models import Profile, StepRecord, Ticket, TicketStatus, User
 from . import attachments, categories, clock, notifications, numbering, workflow
 
 SUBJECT_MAX = 150
@@ -197,34 +197,15 @@ def add_attachments(
             problems.append(TicketError(error.message, "anexos", error.status))
     if not staged:
         return problems
-    try:
+    with attachments.placed_after_commit(staged):
         _lock_draft(ticket)
         # Another request of the same user may have attached files in the meantime.
         while staged and len(ticket.attachments) + len(staged) > attachments.max_count():
             extra = staged.pop()
             extra.discard()
             problems.append(_too_many(extra.original_name))
-        for item in staged:
-            ticket.attachments.append(
-                Attachment(
-                    stored_name=item.stored_name,
-                    original_name=item.original_name,
-                    content_type=item.content_type,
-                    size=item.size,
-                    sha256=item.sha256,
-                    uploaded_by=user,
-                    uploaded_at=clock.now(),
-                    step=ticket.current_step or "",
-                )
-            )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        for item in staged:
-            item.discard()
-        raise
-    for item in staged:
-        item.promote()
+        step = ticket.current_step or ""
+        ticket.attachments.extend(attachments.row(item, user, step) for item in staged)
     return problems
 
 

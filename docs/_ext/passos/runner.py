@@ -60,7 +60,7 @@ _FORM_CONTROLS = (
     "[role=combobox], [role=listbox], [role=spinbutton], [contenteditable=true]"
 )
 # Roles that each kind of target may have in the accessibility tree.
-_ROLES: dict[str, tuple[str, ...]] = {
+ROLES: dict[str, tuple[str, ...]] = {
     "menu": ("menuitem", "button"),
     "clickable": ("link", "button", "menuitem", "tab"),
     "button": ("button",),
@@ -378,9 +378,9 @@ class Replayer:
             candidates = [labelled.filter(visible=True), _by_roles(page, _GROUPS, name)]
         elif action.role == "text":
             candidates = [page.get_by_text(name).filter(visible=True)]
-            candidates.append(_by_roles(page, _ROLES["text"], name))
+            candidates.append(_by_roles(page, ROLES["text"], name))
         else:
-            candidates = [_by_roles(page, _ROLES[action.role], name)]
+            candidates = [_by_roles(page, ROLES[action.role], name)]
         if checking and action.role != "text":
             candidates.append(page.get_by_text(name).filter(visible=True))
 
