@@ -4,14 +4,14 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app demo
+HOST ?= 127.0.0.1
 PORT ?= 8000
-# The portal as `make run` serves it: development cookies, demo mode (outbox page), local URLs.
-RUN_ENV := PORTAL_ENVIRONMENT=development PORTAL_DEMO_MODE=true \
-	PORTAL_SUPPORT_SITE_URL=http://127.0.0.1:$(PORT) PORTAL_MAPA_SITE_URL=http://127.0.0.1:$(PORT)/mapa
+# The address people type (e-mails and the manual link to it); empty: derived from HOST.
+PUBLIC_URL ?=
 
 SPHINX := $(VENV)/bin/sphinx-build -q -W --keep-going -d docs/_build/doctrees
 
-.PHONY: setup run test lint db docs capturas clean
+.PHONY: setup run dev instance test lint db docs capturas clean
 
 setup: $(VENV)/.instalado node_modules/.instalado
 
@@ -26,11 +26,22 @@ node_modules/.instalado: package.json package-lock.json
 	touch $@
 
 db: setup
-	$(RUN_ENV) $(FLASK) init-db
+	$(FLASK) init-db
 
-run: db docs
-	@echo "Portal em http://127.0.0.1:$(PORT)/  (site mapa: http://127.0.0.1:$(PORT)/mapa/)"
-	$(RUN_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debugger --no-reload
+# Where this installation is served, written to instance/portal.toml (demo mode): the server,
+# the CLI and the manual's build all read it.
+instance: setup
+	$(FLASK) configurar-instancia --host $(HOST) --port $(PORT) --endereco "$(PUBLIC_URL)"
+
+# The production server (gunicorn, conf/portal.toml's SERVER_*) and the background process
+# that delivers e-mail. A trainer serves the room with `make run HOST=0.0.0.0`.
+run: instance db docs
+	$(FLASK) servir --host $(HOST) --port $(PORT)
+
+# Flask's development server with the debugger, for debugging only (no e-mail delivery:
+# run `$(FLASK) enviar-emails` by hand).
+dev: instance db
+	$(FLASK) run --host $(HOST) --port $(PORT) --debug
 
 # The manual: HTML (served at /manual/ by `make run`), EPUB, and one page for printing.
 docs: setup

@@ -5,17 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Application factory (layers: conf/*.toml, PORTAL_* variables, test_config)."""
-    app = Flask(__name__, instance_relative_config=True)
+    """Application factory (layers: conf/*.toml, instance/portal.toml, PORTAL_*, test_config)."""
+    app = Flask(__name__, instance_path=config.instance_path(), instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.load(app, test_config)
 
-    from . import assets, auth, cli, database, errors, sites, templating
+    from . import assets, auth, cli, database, errors, security, sites, templating
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     app.session_interface = sites.SiteSessionInterface()
@@ -31,13 +32,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     assets.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
 
     from .services import categories, teams
 
     app.extensions["portal.categories"] = categories.load()
     app.extensions["portal.teams"] = teams.load()
-    app.after_request(_security_headers)
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        # Only the proxies the operator declared are believed: a client's own X-Forwarded-For
+        # beyond them is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     from .atendimento.routes import bp as atendimento_bp
     from .caixa.routes import bp as caixa_bp
@@ -60,11 +66,3 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(caixa_bp, url_prefix="/caixa-de-saida")
     app.register_blueprint(manual_bp, url_prefix="/manual")
     return app
-
-
-def _security_headers(response):
-    """Headers every answer carries (downloads must never be sniffed into HTML)."""
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response

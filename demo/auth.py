@@ -11,7 +11,7 @@ from .sites import MAPA, SUPPORT, current_site
 
 #: Endpoints (after the blueprint name) that anyone may open.
 PUBLIC_VIEWS = {"entrar", "static", "vendor"}
-PUBLIC_BLUEPRINTS = {"caixa", "manual"}
+PUBLIC_BLUEPRINTS = {"manual"}
 #: What a user who must change the password may still do.
 FIRST_ACCESS_VIEWS = {"trocar_senha", "sair"}
 
@@ -26,7 +26,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Entre com seu usuário e senha para continuar."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(accounts.load_session)
+    login_manager.user_loader(lambda token: accounts.load_session(token, current_site().key))
     app.before_request(_gate)
 
 

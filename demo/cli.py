@@ -1,13 +1,27 @@
-"""Flask commands (`flask --app demo …`); everything they print is in Portuguese."""
+"""Flask commands (`flask --app demo …`); everything they print is in Portuguese.
+
+A command never ends in a traceback: a refusal, a database that stayed busy or any other
+failure is one Portuguese line on standard error and a non-zero exit status.
+"""
 
 from __future__ import annotations
 
+import functools
+import os
+import signal
+import socket
+import sys
+import threading
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy.exc import SQLAlchemyError
 
-from .services import accounts, demo_data, tasks
+from . import background, config
+from .database import is_busy
+from .services import accounts, delivery, demo_data, housekeeping, tasks
 
 
 class CommandError(click.ClickException):
@@ -17,19 +31,57 @@ class CommandError(click.ClickException):
         click.echo(f"Erro: {self.format_message()}", err=True)
 
 
+def portuguese_errors(command):
+    """Turn database failures into a Portuguese message and exit status 1."""
+
+    @functools.wraps(command)
+    def guarded(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except accounts.AccountError as error:
+            raise CommandError(error.message) from error
+        except SQLAlchemyError as error:
+            if is_busy(error):
+                raise CommandError(
+                    "O banco de dados continuou ocupado por outras gravações e o comando "
+                    "desistiu; nada foi alterado. Tente de novo em alguns segundos."
+                ) from error
+            raise CommandError(
+                f"O banco de dados recusou a operação; nada foi alterado ({_first_line(error)})."
+            ) from error
+
+    return guarded
+
+
+def _first_line(error: BaseException) -> str:
+    return str(getattr(error, "orig", error)).strip().splitlines()[0][:200]
+
+
 def init_app(app: Flask) -> None:
     """Register the commands.
 
     Each pushes its own app context (`with_appcontext`): `flask` pushes one only for the commands
     it looks up by name, not for those run through `app.cli`, as `app.test_cli_runner()` does.
     """
-    for command in (init_db, seed, create_user, resend_password, check_deadlines):
+    for command in (
+        init_db,
+        seed,
+        create_user,
+        resend_password,
+        check_deadlines,
+        send_emails,
+        clean_up,
+        run_background,
+        configure_instance,
+        serve,
+    ):
         app.cli.add_command(command)
 
 
 @click.command("init-db")
 @with_appcontext
 @click.option("--sem-demo", is_flag=True, help="Não carregar os dados de demonstração.")
+@portuguese_errors
 def init_db(sem_demo: bool) -> None:
     """Aplica as migrações e, na primeira vez, carrega os dados de demonstração."""
     upgrade()
@@ -44,6 +96,7 @@ def init_db(sem_demo: bool) -> None:
 
 @click.command("seed")
 @with_appcontext
+@portuguese_errors
 def seed() -> None:
     """Carrega os dados de demonstração (conf/demo.toml) num banco vazio."""
     if demo_data.is_loaded():
@@ -66,33 +119,146 @@ def seed() -> None:
     show_default=True,
     help="solicitante, atendente ou gestor.",
 )
+@portuguese_errors
 def create_user(email: str, nome: str, orgao: str, perfil: str) -> None:
     """Cria uma conta e envia por e-mail o usuário e uma senha temporária."""
-    try:
-        user = accounts.create_user(email, nome, orgao, perfil)
-    except accounts.AccountError as error:
-        raise CommandError(error.message) from error
+    user = accounts.create_user(email, nome, orgao, perfil)
     click.echo(
         f"Conta criada para {user.email} ({user.organization.acronym}, {user.profile.label})."
     )
-    click.echo("A senha temporária foi enviada por e-mail.")
+    _send_now("A senha temporária foi enviada por e-mail.")
 
 
 @click.command("reenviar-senha")
 @with_appcontext
 @click.argument("email")
+@portuguese_errors
 def resend_password(email: str) -> None:
     """Gera uma nova senha temporária e a envia por e-mail."""
-    try:
-        user = accounts.resend_password(email)
-    except accounts.AccountError as error:
-        raise CommandError(error.message) from error
-    click.echo(f"Nova senha temporária enviada para {user.email}.")
+    user = accounts.resend_password(email)
+    click.echo(f"Nova senha temporária gerada para {user.email}.")
+    _send_now("O e-mail com a nova senha foi enviado.")
+
+
+def _send_now(done: str) -> None:
+    """Deliver what the command queued, or say it waits for the mail server."""
+    report = delivery.deliver_due()
+    if report.server_away or delivery.pending_count():
+        click.echo(
+            "O servidor de e-mail não respondeu agora: o e-mail ficou na fila e será entregue "
+            "assim que ele voltar (o `make run` entrega sozinho; sem ele, use "
+            "`flask --app demo enviar-emails`)."
+        )
+    else:
+        click.echo(done)
 
 
 @click.command("verificar-prazos")
 @with_appcontext
+@portuguese_errors
 def check_deadlines() -> None:
     """Registra no histórico os chamados abertos cujo prazo de solução venceu (para o cron)."""
     late = tasks.record_breaches()
     click.echo(f"{late} chamado(s) com prazo vencido registrado(s) agora.")
+
+
+@click.command("enviar-emails")
+@with_appcontext
+@portuguese_errors
+def send_emails() -> None:
+    """Entrega os e-mails da fila (uma passagem; para o cron)."""
+    report = delivery.deliver_due()
+    click.echo(
+        f"{report.sent} e-mail(s) entregue(s), {report.refused} recusado(s) em definitivo, "
+        f"{report.deferred} adiado(s)."
+    )
+    waiting = delivery.pending_count()
+    if report.server_away:
+        raise CommandError(
+            f"Servidor de e-mail indisponível; {waiting} e-mail(s) continuam na fila, sem "
+            f"perda. {report.server_away}"
+        )
+    if waiting:
+        click.echo(f"{waiting} e-mail(s) continuam na fila para uma próxima tentativa.")
+
+
+@click.command("limpar")
+@with_appcontext
+@portuguese_errors
+def clean_up() -> None:
+    """Encerra sessões vencidas, apaga envios interrompidos e registra prazos vencidos."""
+    report = housekeeping.run()
+    click.echo(
+        f"{report.sessions_ended} sessão(ões) encerrada(s), {report.staged_removed} envio(s) "
+        f"interrompido(s) apagado(s), {report.counters_removed} contador(es) de senhas erradas "
+        f"apagado(s), {report.breaches} prazo(s) vencido(s) registrado(s)."
+    )
+
+
+@click.command("segundo-plano")
+@with_appcontext
+def run_background() -> None:
+    """Entrega os e-mails e faz a limpeza periódica, sem parar (o `make run` já o inicia)."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo("Processo de segundo plano iniciado: entrega de e-mails e limpeza periódica.")
+    server_pid = int(os.environ.get("PORTAL_SERVER_PID") or 0) or None
+    background.run(current_app._get_current_object(), stop, server_pid)
+    click.echo("Processo de segundo plano encerrado.")
+
+
+@click.command("configurar-instancia")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True, help="Endereço de escuta.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Porta.")
+@click.option(
+    "--endereco",
+    default="",
+    help="Endereço público do portal (ex.: http://10.0.0.5:8000); padrão: deduzido do host.",
+)
+@click.option("--demonstracao/--producao", default=True, help="Modo de demonstração.")
+def configure_instance(host: str, port: int, endereco: str, demonstracao: bool) -> None:
+    """Grava em instance/portal.toml onde o portal é servido (e-mails e manual usam isso)."""
+    address = (endereco or public_address(host, port)).rstrip("/")
+    if not address.startswith(("http://", "https://")):
+        raise CommandError(f"Endereço público inválido: {address!r} (use http:// ou https://).")
+    values = {
+        "SUPPORT_SITE_URL": address,
+        "MAPA_SITE_URL": f"{address}/mapa",
+        "ENVIRONMENT": "development" if demonstracao else "production",
+        "DEMO_MODE": demonstracao,
+    }
+    path = config.write_instance_settings(current_app.instance_path, values)
+    click.echo(f"Endereço do portal: {address}/ (gravado em {path}).")
+
+
+def public_address(host: str, port: int) -> str:
+    """The address people type: this machine's network address when listening on all."""
+    if host in ("0.0.0.0", "::", ""):
+        host = _network_address()
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _network_address() -> str:
+    # Connecting a UDP socket sends nothing; it only asks the system which local address
+    # would reach the network.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()
+
+
+@click.command("servir")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True, help="Endereço de escuta.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Porta.")
+def serve(host: str, port: int) -> None:
+    """Serve o portal com o servidor de produção (gunicorn) e o processo de segundo plano."""
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    argv = [sys.executable, "-m", "gunicorn", "-c", "python:demo.server", "-b", bind]
+    os.execv(sys.executable, [*argv, "demo:create_app()"])

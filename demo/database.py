@@ -1,10 +1,29 @@
-"""Database engine settings that depend on the backend."""
+"""The database session's rules: write transactions, SQLite tuning, and a busy database.
+
+Every write of the portal goes through `writing()`. On SQLite a transaction that starts by
+reading and later writes fails at once ("database is locked") when another writer committed in
+between: the busy timeout does not apply to that upgrade. A transaction that will write must
+therefore begin as a writer (BEGIN IMMEDIATE), which queues on the busy timeout instead. On
+PostgreSQL the same block is an ordinary transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from .extensions import db
+
+#: What a user reads when the database stayed busy past the timeout.
+BUSY_MESSAGE = (
+    "O portal está atendendo muitas pessoas ao mesmo tempo e não conseguiu gravar agora. "
+    "Nada foi perdido do que já estava salvo: aguarde alguns segundos e tente novamente."
+)
 
 
 def init_app(app: Flask) -> None:
@@ -12,32 +31,70 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         # Let SQLAlchemy, not pysqlite, issue BEGIN (pysqlite's implicit BEGIN is deferred).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # WAL makes NORMAL durable against application crashes, and much cheaper per commit.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # A transaction that starts by reading and then writes can fail at once with
-        # "database is locked" when another writer got in between; writes that must not fail
-        # (the ticket counter) ask for BEGIN IMMEDIATE, which queues on the busy timeout.
         immediate = connection.get_execution_options().get("sqlite_immediate")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def begin_write() -> None:
-    """Start the session's next transaction as a write transaction (BEGIN IMMEDIATE on SQLite).
+class PendingWork(RuntimeError):
+    """A write transaction was asked for while the session held uncommitted changes."""
 
-    Call it with no transaction in progress (after a commit); other databases ignore it.
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Run the block as one write transaction, committed at its end, rolled back on error.
+
+    The session's read transaction, if any, ends first (it holds nothing to keep): the block
+    then starts from fresh rows. Changes made before the block would be committed by it without
+    their owner knowing, so they are refused as a programming error.
     """
-    db.session.connection(execution_options={"sqlite_immediate": True})
+    session = db.session()  # the scoped session's current Session
+    if session.new or session.dirty or session.deleted:
+        raise PendingWork("uncommitted changes before a write transaction")
+    if session.in_transaction():
+        session.rollback()
+    session.connection(execution_options={"sqlite_immediate": True})
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def end_read() -> None:
+    """End the session's read transaction, giving its connection back to the pool.
+
+    Called before slow work that needs no database (password hashing), so a connection is not
+    held idle while the CPU works.
+    """
+    session = db.session()  # the scoped session's current Session
+    if session.new or session.dirty or session.deleted:
+        raise PendingWork("uncommitted changes when ending a read transaction")
+    if session.in_transaction():
+        session.rollback()
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether an error means the database stayed locked past the busy timeout (SQLite)."""
+    if not isinstance(error, OperationalError | DBAPIError):
+        return False
+    text = str(getattr(error, "orig", error)).lower()
+    return "database is locked" in text or "database is busy" in text

@@ -6,6 +6,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .database import BUSY_MESSAGE, is_busy
 from .extensions import db
 
 MESSAGES = {
@@ -19,6 +20,7 @@ MESSAGES = {
         "Foram feitas muitas tentativas em pouco tempo. Aguarde um minuto e tente novamente.",
     ),
     500: ("Erro interno", "Ocorreu um erro inesperado. Tente novamente em alguns instantes."),
+    503: ("Portal ocupado", BUSY_MESSAGE),
 }
 
 
@@ -51,6 +53,9 @@ def _unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return _http_error(error)
     db.session.rollback()
+    if is_busy(error):
+        # The database stayed locked past the busy timeout: a moment of overload, not a bug.
+        return render_error(503)
     from flask import current_app
 
     current_app.logger.exception("Unhandled error", exc_info=error)

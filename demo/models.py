@@ -6,7 +6,7 @@ import enum
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String, Text, TypeDecorator
+from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, Text, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -95,7 +95,7 @@ class User(UserMixin, db.Model):
 
 
 class LoginSession(db.Model):
-    """A server-side login on one site: logout or a password change really ends it."""
+    """A server-side login on one site: logout, a password change or expiry really ends it."""
 
     __tablename__ = "login_sessions"
 
@@ -104,9 +104,71 @@ class LoginSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     site: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    #: Last request seen, to a minute or so: the idle expiry counts from here.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class LoginFailure(db.Model):
+    """Failed logins counted for one key (an account, or a client address), shared by all.
+
+    Every worker and every instance of the portal reads the same rows, so a guesser gains
+    nothing by switching site, process or machine.
+    """
+
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class EmailStatus(enum.StrEnum):
+    """Where an outgoing e-mail is."""
+
+    PENDING = "pendente"
+    SENT = "enviado"
+    REFUSED = "recusado"
+
+    @property
+    def label(self) -> str:
+        return {"pendente": "Na fila", "enviado": "Enviado", "recusado": "Recusado"}[self.value]
+
+
+class OutgoingEmail(db.Model):
+    """An e-mail written in the transaction of the event that caused it, then delivered.
+
+    The sender delivers the rows in order, retrying with backoff while the mail server is
+    away; a permanent refusal is kept for the gestor to see.
+    """
+
+    __tablename__ = "outgoing_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    #: The whole message (RFC 5322 bytes); emptied once sent unless the portal keeps copies.
+    message: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[EmailStatus] = mapped_column(
+        db.Enum(
+            EmailStatus,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=EmailStatus.PENDING,
+        index=True,
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    #: A sender holds the row until then while it talks to the mail server.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(Text, default="")
 
 
 class ServiceRequest(db.Model):

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask, current_app, has_request_context
 from flask_login import current_user
 
+from .services import delivery
 from .services.clock import LOCAL_ZONE
 from .sites import current_site
 
@@ -26,6 +27,7 @@ def _context() -> dict:
         "site_url": current_app.config[site.url_setting],
         "support_phone": current_app.config["SUPPORT_PHONE"],
         "demo_mode": current_app.config.get("DEMO_MODE"),
+        "outbox_link": has_request_context() and delivery.may_read_outbox(current_user),
         "menu": _menu(),
     }
 

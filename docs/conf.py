@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -38,6 +39,11 @@ MIN_LENGTH, MAX_LENGTH = _portal_constants("demo/services/passwords.py", "MIN_LE
 
 with open(CONF / "portal.toml", "rb") as fh:
     PORTAL = tomllib.load(fh)
+# Where this installation serves the portal (written by `make run`), as the portal reads it.
+_INSTANCE = Path(os.environ.get("PORTAL_INSTANCE_PATH") or ROOT / "instance") / "portal.toml"
+if _INSTANCE.is_file():
+    with open(_INSTANCE, "rb") as fh:
+        PORTAL.update(tomllib.load(fh))
 
 project = "Manual do Portal de Suporte Técnico"
 version = release = "1.0"

@@ -22,7 +22,7 @@ from apoio_chamados import (
     open_form,
     send_form,
 )
-from apoio_portal import Browser, csrf_token
+from apoio_portal import Browser, Outbox, csrf_token
 from sqlalchemy import func, select
 
 from demo.extensions import db
@@ -261,15 +261,16 @@ class Mailbox:
     """The outbox folder, read in steps: each call to `new()` returns what arrived since."""
 
     def __init__(self, app):
-        self.folder = Path(app.config["MAIL_OUTBOX"])
+        self.outbox = Outbox(app)
+        self.folder = self.outbox.folder
         self.seen: set[str] = set()
         self.new()
 
     def all(self) -> list[EmailMessage]:
-        parser = BytesParser(policy=policy.default)
-        return [parser.parsebytes(p.read_bytes()) for p in sorted(self.folder.glob("*.eml"))]
+        return self.outbox.messages()
 
     def new(self) -> list[EmailMessage]:
+        self.outbox.deliver()
         paths = sorted(self.folder.glob("*.eml")) if self.folder.is_dir() else []
         fresh = [p for p in paths if p.name not in self.seen]
         self.seen.update(p.name for p in fresh)

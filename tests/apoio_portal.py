@@ -53,13 +53,30 @@ class Browser:
 
 
 class Outbox:
-    """The e-mails a portal wrote to its outbox folder."""
+    """The e-mails a portal wrote to its outbox folder.
+
+    Reading it first runs one pass of the real sender (what the background process of
+    `make run` does every second), so what the portal queued is there.
+    """
 
     def __init__(self, app):
+        self.app = app
         self.folder = Path(app.config["MAIL_OUTBOX"])
+
+    def deliver(self):
+        """One pass of the sender; its report."""
+        from demo.extensions import db
+        from demo.services import delivery
+
+        with self.app.app_context():
+            try:
+                return delivery.deliver_due()
+            finally:
+                db.session.remove()
 
     def messages(self) -> list[EmailMessage]:
         """Every message, oldest first."""
+        self.deliver()
         parser = BytesParser(policy=policy.default)
         return [parser.parsebytes(path.read_bytes()) for path in sorted(self.folder.glob("*.eml"))]
 

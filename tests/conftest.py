@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from demo.extensions import db
 from demo.services import accounts, demo_data, passwords
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# Tests never read or write the instance folder of a `make run` on this machine (its address
+# settings, its secret key); subprocesses (the manual's build, the CLI) inherit this.
+os.environ["PORTAL_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="portal-testes-instancia-")
 REQUIRE_POSTGRES = os.environ.get("PORTAL_TESTS_REQUIRE_POSTGRES") == "1"
 
 
@@ -50,6 +54,10 @@ def portal_config(database_url: str, tmp_path: Path, **overrides) -> dict:
         "DEMO_MODE": True,
         "RATELIMIT_ENABLED": False,
         "UPLOAD_FOLDER": str(tmp_path / "anexos"),
+        # Many tests move the frozen clock by days: sessions outlive them unless a test of
+        # the expiry itself says otherwise.
+        "SESSION_IDLE_MINUTES": 60 * 24 * 60,
+        "SESSION_MAX_HOURS": 24 * 60,
     }
     config.update(overrides)
     return config

@@ -515,14 +515,14 @@ def dashboard(person: Person, period: str | None = None) -> tuple[str, dict[str,
         lines[cells[0]] = cells[1:]
     bars = {
         text_of(b.xpath('.//*[@class="portal-barra-rotulo"]')[0]): b.xpath(
-            './/*[@class="portal-barra-valor"]/@style'
+            './/*[@class="portal-barra-valor"]/@width'
         )[0]
         for b in tree.xpath('//*[@class="portal-barra"]')
     }
     for name, cells in lines.items():
         share = cells[4]
         width = 0 if share == "—" else int(share.rstrip("%"))
-        assert bars[name] == f"width: {width}%", name
+        assert bars[name] == str(width), name
     return selected[0], lines
 
 

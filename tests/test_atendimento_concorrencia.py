@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from demo.extensions import db
 from demo.models import Note, StepRecord, User
-from demo.services import clock, tasks
+from demo.services import attachments, clock, tasks
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_two_agents_act_at_once_one_wins(portal, monkeypatch, contenders, step):
         version = ticket_by_number(number).version
         db.session.remove()
     # Both have read the ticket and computed the move; they meet right before taking the lock.
-    local = gate(monkeypatch, tasks, "begin_write", len(contenders))
+    local = gate(monkeypatch, attachments, "writing", len(contenders))
 
     def contender(email, decision, comment):
         def act():
@@ -141,7 +141,7 @@ def test_two_clicks_at_once_over_http(portal, monkeypatch):
     action = f"/atendimento/{number}/acao"
     pages = {who: who.get(f"/atendimento/{number}") for who in (joao, ana)}
     assert version_in(pages[joao], action) == version_in(pages[ana], action)
-    local = gate(monkeypatch, tasks, "begin_write", 2)
+    local = gate(monkeypatch, attachments, "writing", 2)
 
     def click(who, decision, comment):
         def post():

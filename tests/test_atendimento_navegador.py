@@ -8,8 +8,7 @@ import pytest
 from apoio_atendimento import RITA
 from apoio_chamados import AGENT_PASSWORD, FROZEN, JOAO, MARIA, REQUESTER_PASSWORD, png_bytes
 from apoio_navegador import launched, served
-
-from demo.services import mail
+from apoio_portal import Outbox
 
 pytestmark = pytest.mark.browser
 
@@ -171,9 +170,9 @@ def test_a_ticket_from_opening_to_closing_in_the_browser(portal, chromium, tmp_p
     queue(rita, number, None)
 
     # The e-mails: every one carries the número; each person got what concerned them.
-    sent = mail.outbox_messages(app.config["MAIL_OUTBOX"])
-    assert sent and all(number in message.subject for message in sent)
-    subjects = {(m.to, m.subject.split(": ", 1)[-1]) for m in sent}
+    sent = Outbox(app).messages()
+    assert sent and all(number in message["Subject"] for message in sent)
+    subjects = {(m["To"], m["Subject"].split(": ", 1)[-1]) for m in sent}
     assert {
         (MARIA, "o suporte precisa de informações"),
         (JOAO, "o solicitante respondeu"),

@@ -1,68 +1,103 @@
-"""The outbox page: in demo mode a trainer opens the e-mails the portal would have sent."""
+"""The outbox page: for trainers (the gestor) only, after logging in; 404 for everyone else."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from apoio_portal import Browser
 
-from demo.services import mail
+from demo.extensions import db
+from demo.models import EmailStatus, OutgoingEmail
 
 NEW = "paula.ramos@agro.gov.br"
+ANA = ("ana.costa@suporte.gov.br", "gestor-demo")
+MARIA = ("maria.souza@agro.gov.br", "solicitante-demo")
+JOAO = ("joao.lima@suporte.gov.br", "atendente-demo")
 
 
-def test_the_outbox_lists_and_opens_the_messages(app, client, create_account):
-    assert "Nenhum e-mail enviado ainda." in client.get("/caixa-de-saida/").text
+def logged_in(app, who) -> Browser:
+    browser = Browser(app.test_client())
+    assert browser.login(*who).status_code == 302
+    return browser
+
+
+def test_an_anonymous_visitor_is_asked_to_log_in(app, client, create_account):
+    create_account(app)
+    for url in ("/caixa-de-saida/", "/caixa-de-saida/1"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/entrar?next=")
+    assert "Caixa de saída" not in client.get("/entrar").text
+
+
+@pytest.mark.parametrize("who", [MARIA, JOAO], ids=["solicitante", "atendente"])
+def test_other_profiles_get_404(app, create_account, who):
+    temporary = create_account(app)
+    browser = logged_in(app, who)
+    for url in ("/caixa-de-saida/", "/caixa-de-saida/1"):
+        response = browser.client.get(url)
+        assert response.status_code == 404, url
+        assert temporary not in response.text
+    assert "Caixa de saída" not in browser.client.get("/").text
+
+
+def test_the_gestor_lists_and_opens_the_messages(app, create_account):
+    ana = logged_in(app, ANA).client
+    assert "Nenhum e-mail enviado ainda." in ana.get("/caixa-de-saida/").text
     temporary = create_account(app)
 
-    page = client.get("/caixa-de-saida/")
+    page = ana.get("/caixa-de-saida/")
     assert page.status_code == 200
     assert "<h1>Caixa de saída</h1>" in page.text
     assert NEW in page.text
     subject = f"Seu acesso ao {app.config['SUPPORT_SITE_NAME']}"
     assert subject in page.text
-    [link] = re.findall(r'href="(/caixa-de-saida/[^"]+)"', page.text)
+    [link] = re.findall(r'href="(/caixa-de-saida/\d+)"', page.text)
 
-    message = client.get(link)
+    message = ana.get(link)
     assert message.status_code == 200
     assert f"<h1>{subject}</h1>" in message.text
     assert "Olá, Paula Ramos." in message.text
     assert f"Senha temporária: {temporary}" in message.text
-    # Linked from the footer of the login page, where a trainer starts.
-    assert 'href="/caixa-de-saida/"' in client.get("/entrar").text
-
-
-def test_no_outbox_outside_demo_mode(app_factory, create_account):
-    app = app_factory(DEMO_MODE=False)
-    create_account(app)
-    [message] = mail.outbox_messages(app.config["MAIL_OUTBOX"])
-    client = app.test_client()
-    for url in ("/caixa-de-saida/", f"/caixa-de-saida/{message.id}"):
-        response = client.get(url)
-        assert response.status_code == 404, url
-        assert "Página não encontrada" in response.text
-    assert "Caixa de saída" not in client.get("/entrar").text
+    # Linked from the footer for the gestor.
+    assert 'href="/caixa-de-saida/"' in ana.get("/").text
 
 
 @pytest.mark.parametrize(
     "message_id",
-    ["..%2Fsegredo", "%2E%2E%2Fsegredo", "..", "..%5Csegredo", "%2Fetc%2Fpasswd", "nao-existe"],
+    ["a" * 300, "..%2Fsegredo", "%2E%2E", "-1", "0", "99999999999999999999999", "1.5", "%00"],
 )
-def test_only_messages_of_the_outbox_can_be_opened(app, client, message_id):
-    outbox = Path(app.config["MAIL_OUTBOX"])
-    outbox.mkdir(parents=True)
-    secret = "To: alguem@agro.gov.br\nSubject: segredo\n\nconteudo secreto\n"
-    (outbox.parent / "segredo.eml").write_text(secret)
-    response = client.get(f"/caixa-de-saida/{message_id}")
-    assert response.status_code == 404
-    assert "conteudo secreto" not in response.text
+def test_no_input_answers_an_error_of_the_portal(app, create_account, message_id):
+    create_account(app)
+    ana = logged_in(app, ANA).client
+    response = ana.get(f"/caixa-de-saida/{message_id}")
+    assert response.status_code == 404, message_id
+    assert "Página não encontrada" in response.text
 
 
-@pytest.mark.parametrize("message_id", ["../segredo", "..", ".segredo", "/etc/passwd", "a/../../x"])
-def test_the_outbox_service_refuses_paths(tmp_path, message_id):
-    outbox = tmp_path / "caixa"
-    outbox.mkdir()
-    (tmp_path / "segredo.eml").write_text("Subject: segredo\n\nconteudo\n")
-    (outbox / "a").mkdir()
-    assert mail.outbox_message(outbox, message_id) is None
+def test_outside_demo_mode_the_gestor_sees_only_what_was_not_delivered(app_factory):
+    app = app_factory(DEMO_MODE=False)
+    with app.app_context():
+        from demo.services import accounts
+
+        accounts.create_user(NEW, "Paula Ramos", "MAPA", "solicitante")
+    ana = logged_in(app, ANA).client
+    # Still waiting for the sender: listed, without a way to read its text.
+    page = ana.get("/caixa-de-saida/")
+    assert page.status_code == 200
+    assert NEW in page.text and "Na fila" in page.text
+    assert not re.findall(r'href="/caixa-de-saida/\d+"', page.text)
+    with app.app_context():
+        message_id = db.session.scalar(db.select(OutgoingEmail.id))
+    assert ana.get(f"/caixa-de-saida/{message_id}").status_code == 404
+
+    from apoio_portal import Outbox
+
+    Outbox(app).deliver()
+    assert NEW not in ana.get("/caixa-de-saida/").text
+    assert "Nenhum e-mail pendente ou recusado." in ana.get("/caixa-de-saida/").text
+    with app.app_context():
+        row = db.session.get(OutgoingEmail, message_id)
+        # Delivered, and its copy (which carried a temporary password) is gone.
+        assert row.status == EmailStatus.SENT and row.message == b""

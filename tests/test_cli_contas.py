@@ -118,7 +118,9 @@ def test_reenviar_senha_replaces_the_temporary_password(
     old = create_account(app)
     result = runner.invoke(args=["reenviar-senha", NEW.upper()])
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Nova senha temporária enviada para {NEW}.\n"
+    assert result.stdout == (
+        f"Nova senha temporária gerada para {NEW}.\nO e-mail com a nova senha foi enviado.\n"
+    )
 
     message = outbox.last(NEW)
     assert message["Subject"] == f"Nova senha temporária do {app.config['SUPPORT_SITE_NAME']}"

@@ -2,40 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from apoio_chamados import CARLOS, MARIA, csrf_from, open_form, user
+from apoio_concorrencia import run_together
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from demo.database import begin_write
+from demo.database import writing
 from demo.extensions import db
 from demo.models import Ticket, TicketCounter, User
 from demo.services import numbering, tickets
 
 OPENINGS = 50
-
-
-def run_together(count: int, work) -> list:
-    """Run work(i) in `count` threads released at the same instant; return results or errors."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = work(index)
-        except Exception as error:  # reported by the caller's assertion
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "aberturas travadas"
-    return results
 
 
 def test_concurrent_openings_get_distinct_consecutive_numbers(app):
@@ -89,15 +67,18 @@ def test_concurrent_openings_through_http(app, browser):
     assert open_form(browser) == f"2026-{len(clients) + 1:06d}"
 
 
+class GivenUp(Exception):
+    """Ends a write transaction with a rollback."""
+
+
 def test_rolled_back_transaction_gives_its_number_back(app):
     app.config["FROZEN_TIME"] = "2026-11-29T12:00:00Z"
     with app.app_context():
         maria = user(MARIA)
         assert tickets.open_draft(maria).number == "2026-000001"
-        db.session.commit()
-        begin_write()
-        assert numbering.next_sequence(2026) == 2
-        db.session.rollback()
+        with pytest.raises(GivenUp), writing():
+            assert numbering.next_sequence(2026) == 2
+            raise GivenUp
         assert tickets.open_draft(maria).number == "2026-000002"
 
 

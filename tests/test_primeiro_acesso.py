@@ -101,7 +101,7 @@ def test_after_the_change_the_new_password_works_on_both_sites(
     assert "Senha alterada. A nova senha vale para os dois sites." in home.text
 
     password_hash, temp_hash, expires_at = user_state(app)
-    assert password_hash.startswith("scrypt:")
+    assert password_hash.startswith("$argon2id$")
     assert temp_hash is None and expires_at is None
 
     # The temporary password is refused on both sites, by the form as by a fresh browser.

@@ -6,8 +6,7 @@ import re
 
 import pytest
 from apoio_navegador import launched, served
-
-from demo.services import mail
+from apoio_portal import Outbox
 
 NEW = "paula.ramos@agro.gov.br"
 NEW_PASSWORD = "um cavalo azul no pasto"
@@ -45,8 +44,7 @@ def test_first_access_in_the_browser(chromium, portal):
         args=["criar-usuario", NEW, "--nome", "Paula Ramos", "--orgao", "MAPA"]
     )
     assert result.exit_code == 0, result.output
-    [message] = mail.outbox_messages(app.config["MAIL_OUTBOX"])
-    temporary = re.search(r"Senha temporária: (\S+)", message.text).group(1)
+    temporary = Outbox(app).temporary_password(NEW)
 
     context = chromium.new_context(locale="pt-BR")
     context.set_default_timeout(15_000)

@@ -91,8 +91,10 @@ def test_passwords_are_stored_hashed(app, browser, create_account):
         rows = db.session.execute(text("SELECT * FROM users")).mappings().all()
     assert len(rows) >= 5
     for row in rows:
-        assert row["password_hash"] is None or row["password_hash"].startswith("scrypt:")
-        assert row["temp_password_hash"] is None or row["temp_password_hash"].startswith("scrypt:")
+        assert row["password_hash"] is None or row["password_hash"].startswith("$argon2id$")
+        assert row["temp_password_hash"] is None or row["temp_password_hash"].startswith(
+            "$argon2id$"
+        )
         values = " ".join(str(value) for value in row.values())
         for plain in (temporary, NEW_PASSWORD, PASSWORD, "atendente-demo", "gestor-demo"):
             assert plain not in values

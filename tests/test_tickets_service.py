@@ -193,16 +193,17 @@ def test_type_is_checked_by_content(ctx):
 def test_files_appear_only_after_the_commit(ctx, tmp_path, monkeypatch):
     """A failed transaction leaves neither a row nor a file (temp file, then moved)."""
     ticket = tickets.open_draft(user(MARIA))
-    commit = db.session.commit
+    session = db.session()  # the scoped session's Session, which the service commits
+    commit = session.commit
     calls = []
 
     def failing_commit():
         calls.append(1)
-        if len(calls) == 2:  # the first ends the read transaction, the second stores rows
+        if len(calls) == 1:  # the write transaction that stores the rows
             raise RuntimeError("falha simulada do banco")
         commit()
 
-    monkeypatch.setattr(db.session, "commit", failing_commit)
+    monkeypatch.setattr(session, "commit", failing_commit)
     with pytest.raises(RuntimeError):
         tickets.add_attachments(ticket, user(MARIA), [upload(png_bytes(), "a.png")])
     monkeypatch.undo()

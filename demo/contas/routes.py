@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,7 +15,6 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import limiter
 from ..forms import csrf_checked_by_form
 from ..services import accounts
 from ..sites import current_site
@@ -25,35 +23,29 @@ from .forms import ChangePasswordForm, LoginForm, LogoutForm
 bp = Blueprint("contas", __name__, template_folder="templates")
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/entrar", methods=["GET", "POST"])
-@limiter.limit(
-    _login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302
-)
 @csrf_checked_by_form
 def entrar():
     site = current_site()
     if current_user.is_authenticated:
         return redirect(url_for(site.home))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        result = accounts.authenticate(form.usuario.data, form.senha.data)
+        result = accounts.log_in(form.usuario.data, form.senha.data, site.key, request.remote_addr)
         if result.user is None:
             form.senha.errors.append(result.error)
+            status = 429 if result.throttled else 200
         else:
             next_url = _safe_next(request.args.get("next"))
             # A new session cookie at login: nothing from before the login carries over.
             session.clear()
-            accounts.start_session(result.user, site.key)
             login_user(result.user)
             if result.user.must_change_password:
                 flash("Primeiro acesso: escolha uma nova senha para continuar.", "warning")
                 return redirect(url_for(f"{site.accounts}.trocar_senha"))
             return redirect(next_url or url_for(site.home))
-    return render_template("contas/entrar.html", form=form)
+    return render_template("contas/entrar.html", form=form), status
 
 
 @bp.post("/sair")
@@ -80,7 +72,11 @@ def trocar_senha():
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                current_user, form.senha_atual.data, form.nova_senha.data, form.confirmacao.data
+                current_user,
+                form.senha_atual.data,
+                form.nova_senha.data,
+                form.confirmacao.data,
+                request.remote_addr,
             )
         except accounts.AccountError as error:
             getattr(form, error.field or "nova_senha").errors.append(error.message)

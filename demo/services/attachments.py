@@ -10,17 +10,19 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 import filetype
 from flask import current_app
 
-from ..extensions import db
+from ..database import writing
 from ..models import Attachment, User
 from . import clock
 
@@ -181,6 +183,20 @@ def _looks_like_text(head: bytes) -> bool:
     return True
 
 
+def purge_staged(max_age: timedelta) -> int:
+    """Delete temporary uploads older than `max_age` (left by a crash mid-request)."""
+    limit = time.time() - max_age.total_seconds()
+    removed = 0
+    for path in (storage_dir() / ".tmp").iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue  # its request finished meanwhile
+    return removed
+
+
 def path_of(stored_name: str) -> Path:
     """Where a stored attachment lives."""
     return storage_dir() / stored_name
@@ -193,12 +209,15 @@ def delete_file(stored_name: str) -> None:
 
 @contextmanager
 def placed_after_commit(staged: list[StagedFile]) -> Iterator[None]:
-    """Run the block and commit; then move the staged files into place (or drop them)."""
+    """Run the block as one write transaction; then move the staged files into place.
+
+    If the transaction fails the staged files are dropped, so a file never outlives the row
+    that would have described it.
+    """
     try:
-        yield
-        db.session.commit()
+        with writing():
+            yield
     except BaseException:
-        db.session.rollback()
         for item in staged:
             item.discard()
         raise

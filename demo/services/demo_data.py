@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ..config import read_toml
+from ..database import writing
 from ..extensions import db
 from ..models import Organization, Profile, ServiceRequest, User
 from . import accounts, clock, tickets
@@ -23,36 +24,36 @@ def load(name: str = "demo.toml", with_tickets: bool = False) -> dict[str, int]:
     """
     data = read_toml(name)
     organizations = {}
-    for item in data.get("orgaos", []):
-        org = Organization(acronym=item["sigla"], name=item["nome"])
-        db.session.add(org)
-        organizations[item["sigla"]] = org
     users = {}
-    for item in data.get("usuarios", []):
-        user = User(
-            email=item["email"].lower(),
-            name=item["nome"],
-            organization=organizations[item["orgao"]],
-            profile=Profile(item["perfil"]),
-        )
-        if "senha" in item:
-            accounts.set_password(user, item["senha"])
-        else:
-            # A documented temporary password, so trainers can show the first access.
-            accounts.set_temporary_password(user, item["senha_temporaria"])
-        db.session.add(user)
-        users[user.email] = user
-    for item in data.get("solicitacoes", []):
-        db.session.add(
-            ServiceRequest(
-                user=users[item["usuario"]],
-                protocol=item["protocolo"],
-                service=item["servico"],
-                status=item["situacao"],
-                opened_at=clock.parse_utc(item["aberta_em"]),
+    with writing():
+        for item in data.get("orgaos", []):
+            org = Organization(acronym=item["sigla"], name=item["nome"])
+            db.session.add(org)
+            organizations[item["sigla"]] = org
+        for item in data.get("usuarios", []):
+            user = User(
+                email=item["email"].lower(),
+                name=item["nome"],
+                organization=organizations[item["orgao"]],
+                profile=Profile(item["perfil"]),
             )
-        )
-    db.session.commit()
+            if "senha" in item:
+                accounts.set_password(user, item["senha"])
+            else:
+                # A documented temporary password, so trainers can show the first access.
+                accounts.set_temporary_password(user, item["senha_temporaria"])
+            db.session.add(user)
+            users[user.email] = user
+        for item in data.get("solicitacoes", []):
+            db.session.add(
+                ServiceRequest(
+                    user=users[item["usuario"]],
+                    protocol=item["protocolo"],
+                    service=item["servico"],
+                    status=item["situacao"],
+                    opened_at=clock.parse_utc(item["aberta_em"]),
+                )
+            )
     opened = 0
     for item in data.get("chamados", []) if with_tickets else []:
         user = users[item["usuario"]]

@@ -1,10 +1,10 @@
-"""E-mails about a ticket's life, in Portuguese, each carrying the número."""
+"""E-mails about a ticket's life, in Portuguese, each carrying the número.
+
+Called inside the transaction of the move they tell about: they commit with it or not at all.
+"""
 
 from __future__ import annotations
 
-import smtplib
-
-from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
@@ -111,8 +111,5 @@ def _send(ticket: Ticket, recipients: list[str], event: str, comment: str) -> No
 
 
 def _deliver(address: str, template: str, **context) -> None:
-    """Send one notice; a mail server that fails must not undo or hide a committed move."""
-    try:
-        mail.send(address, template, **context)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("E-mail de notificação não enviado para %s", address)
+    """Queue one notice in the move's transaction (the sender delivers it after the commit)."""
+    mail.send(address, template, **context)

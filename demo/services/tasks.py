@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from sqlalchemy import select, update
 
-from ..database import begin_write
+from ..database import writing
 from ..extensions import db
 from ..models import Note, StepRecord, Ticket, TicketStatus, User
 from . import attachments, clock, notifications, teams, tickets, workflow
@@ -100,9 +100,9 @@ def claim(ticket: Ticket, user: User, version: int) -> None:
             "Peça que ela seja liberada antes de assumi-la.",
             status=409,
         )
-    _bump(ticket, version)
-    current_record(ticket).assignee = user
-    db.session.commit()
+    with writing():
+        _bump(ticket, version)
+        current_record(ticket).assignee = user
 
 
 def release(ticket: Ticket, user: User, version: int) -> None:
@@ -112,9 +112,9 @@ def release(ticket: Ticket, user: User, version: int) -> None:
     record = current_record(ticket)
     if record.assignee_id != user.id:
         raise TaskError("Só quem assumiu a tarefa pode liberá-la.", status=409)
-    _bump(ticket, version)
-    record.assignee = None
-    db.session.commit()
+    with writing():
+        _bump(ticket, version)
+        current_record(ticket).assignee = None
 
 
 def held_by_other(ticket: Ticket, user: User) -> str | None:
@@ -215,7 +215,8 @@ def act(
             requester = ticket.requester if lane == teams.REQUESTER_LANE else None
             ticket.steps.append(tickets.new_record(proc, next_step, moment, assignee=requester))
         ticket.attachments.extend(attachments.row(item, user, step) for item in staged)
-    notifications.moved(ticket, user, step, decision, comment)
+        # The notices commit with the move, or not at all.
+        notifications.moved(ticket, user, step, decision, comment)
     return ticket
 
 
@@ -226,9 +227,11 @@ def add_note(ticket: Ticket, user: User, text: str) -> Note:
         raise TaskError("Escreva a nota interna.", "nota")
     if len(text) > COMMENT_MAX:
         raise TaskError(f"A nota deve ter no máximo {COMMENT_MAX} caracteres.", "nota")
-    note = Note(ticket=ticket, author=user, kind=Note.INTERNAL, step=ticket.current_step, text=text)
-    db.session.add(note)
-    db.session.commit()
+    with writing():
+        note = Note(
+            ticket=ticket, author=user, kind=Note.INTERNAL, step=ticket.current_step, text=text
+        )
+        db.session.add(note)
     return note
 
 
@@ -244,29 +247,27 @@ def record_breaches() -> int:
     )
     if db.session.scalars(query.limit(1)).first() is None:
         return 0
-    db.session.commit()
-    begin_write()  # SQLite: a read transaction could not write once another view committed
-    late = []
-    for ticket_id in db.session.scalars(query).all():
-        marked = db.session.execute(
-            update(Ticket)
-            .where(Ticket.id == ticket_id, Ticket.breached_at.is_(None))
-            .values(breached_at=moment)
-            .execution_options(synchronize_session=False)
-        )
-        if marked.rowcount == 1:
-            late.append(db.session.get(Ticket, ticket_id))
-    for ticket in late:
-        when = ticket.due_at.astimezone(clock.LOCAL_ZONE).strftime("%d/%m/%Y %H:%M")
-        db.session.add(
-            Note(
-                ticket=ticket,
-                kind=Note.SYSTEM,
-                step=ticket.current_step,
-                text=f"Prazo de solução vencido em {when}.",
+    with writing():
+        late = []
+        for ticket_id in db.session.scalars(query).all():
+            marked = db.session.execute(
+                update(Ticket)
+                .where(Ticket.id == ticket_id, Ticket.breached_at.is_(None))
+                .values(breached_at=moment)
+                .execution_options(synchronize_session=False)
             )
-        )
-    db.session.commit()
+            if marked.rowcount == 1:
+                late.append(db.session.get(Ticket, ticket_id))
+        for ticket in late:
+            when = ticket.due_at.astimezone(clock.LOCAL_ZONE).strftime("%d/%m/%Y %H:%M")
+            db.session.add(
+                Note(
+                    ticket=ticket,
+                    kind=Note.SYSTEM,
+                    step=ticket.current_step,
+                    text=f"Prazo de solução vencido em {when}.",
+                )
+            )
     return len(late)
 
 
@@ -283,9 +284,10 @@ def _stage(files: list[tuple[BinaryIO, str | None]]) -> list[attachments.StagedF
 
 
 def _bump(ticket: Ticket, version: int, **values) -> None:
-    """Move the ticket only if nobody moved it since `version` was read (else TaskMoved)."""
-    db.session.commit()
-    begin_write()
+    """Inside a write transaction: move the ticket only if nobody moved it since `version`.
+
+    A stale version matches no row: TaskMoved, and the caller's transaction rolls back.
+    """
     result = db.session.execute(
         update(Ticket)
         .where(Ticket.id == ticket.id, Ticket.version == version)
@@ -293,7 +295,6 @@ def _bump(ticket: Ticket, version: int, **values) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        db.session.rollback()
         raise TaskMoved()
     db.session.refresh(ticket)
 

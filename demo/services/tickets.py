@@ -15,7 +15,7 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import Select, select
 
-from ..database import begin_write
+from ..database import writing
 from ..extensions import db
 from ..models import Profile, StepRecord, Ticket, TicketStatus, User
 from . import attachments, categories, clock, notifications, numbering, workflow
@@ -110,24 +110,22 @@ def open_draft(user: User) -> Ticket:
     state = workflow.start(proc)
     step_id = workflow.ready_step(proc, state)
     moment = clock.now()
-    db.session.commit()  # end any read transaction: the counter update must start one
-    begin_write()
     year = moment.astimezone(clock.LOCAL_ZONE).year
-    sequence = numbering.next_sequence(year)
-    ticket = Ticket(
-        number=numbering.format_number(year, sequence),
-        year=year,
-        sequence=sequence,
-        organization_id=user.organization_id,
-        requester=user,
-        status=TicketStatus.DRAFT,
-        process_state=state,
-        current_step=step_id,
-        created_at=moment,
-    )
-    ticket.steps.append(new_record(proc, step_id, moment, assignee=user))
-    db.session.add(ticket)
-    db.session.commit()
+    with writing():
+        sequence = numbering.next_sequence(year)
+        ticket = Ticket(
+            number=numbering.format_number(year, sequence),
+            year=year,
+            sequence=sequence,
+            organization_id=user.organization_id,
+            requester=user,
+            status=TicketStatus.DRAFT,
+            process_state=state,
+            current_step=step_id,
+            created_at=moment,
+        )
+        ticket.steps.append(new_record(proc, step_id, moment, assignee=user))
+        db.session.add(ticket)
     return ticket
 
 
@@ -150,19 +148,15 @@ class DraftInput:
 
 def save_draft(ticket: Ticket, data: DraftInput) -> list[TicketError]:
     """Keep what is valid of the typed text; return the problems (the form shows them)."""
-    _lock_draft(ticket)
     problems = []
-    if data.category and categories.get(data.category) is None:
+    known_category = not data.category or categories.get(data.category) is not None
+    if not known_category:
         problems.append(TicketError("Categoria desconhecida: escolha uma das opções.", "categoria"))
-    else:
-        ticket.category_code = data.category or ticket.category_code
     subject = _clean_text(data.subject, multiline=False).strip()
     if len(subject) > SUBJECT_MAX:
         problems.append(
             TicketError(f"O assunto deve ter no máximo {SUBJECT_MAX} caracteres.", "assunto")
         )
-    else:
-        ticket.subject = subject
     description = _clean_text(data.description, multiline=True)
     if len(description) > DESCRIPTION_MAX:
         problems.append(
@@ -171,9 +165,14 @@ def save_draft(ticket: Ticket, data: DraftInput) -> list[TicketError]:
                 "descricao",
             )
         )
-    else:
-        ticket.description = description
-    db.session.commit()
+    with writing():
+        _lock_draft(ticket)
+        if known_category:
+            ticket.category_code = data.category or ticket.category_code
+        if len(subject) <= SUBJECT_MAX:
+            ticket.subject = subject
+        if len(description) <= DESCRIPTION_MAX:
+            ticket.description = description
     return problems
 
 
@@ -219,14 +218,13 @@ def _too_many(name: str | None) -> TicketError:
 
 def remove_attachment(ticket: Ticket, attachment_id: int) -> bool:
     """Remove an attachment of a draft (after approval attachments are part of the record)."""
-    _lock_draft(ticket)
-    attachment = next((a for a in ticket.attachments if a.id == attachment_id), None)
-    if attachment is None:
-        db.session.rollback()  # release the write lock
-        return False
-    stored = attachment.stored_name
-    ticket.attachments.remove(attachment)
-    db.session.commit()
+    with writing():
+        _lock_draft(ticket)
+        attachment = next((a for a in ticket.attachments if a.id == attachment_id), None)
+        if attachment is None:
+            return False
+        stored = attachment.stored_name
+        ticket.attachments.remove(attachment)
     attachments.delete_file(stored)
     return True
 
@@ -236,32 +234,32 @@ def approve(ticket: Ticket, user: User) -> Ticket:
 
     The ticket is locked first, so a double click (or two tabs) approves it only once.
     """
-    _lock_draft(ticket)
-    problems = []
-    category = categories.get(ticket.category_code)
-    if category is None:
-        problems.append(TicketError("Escolha a categoria do chamado.", "categoria"))
-    if not ticket.subject.strip():
-        problems.append(TicketError("Informe o assunto do chamado.", "assunto"))
-    if not ticket.description.strip():
-        problems.append(TicketError("Descreva a sua solicitação.", "descricao"))
-    if problems:
-        db.session.rollback()  # release the write lock
-        raise ApprovalRefused(problems)
     proc = process()
-    moment = clock.now()
-    step_id = ticket.current_step
-    ticket.process_state = workflow.complete(proc, ticket.process_state, step_id, None, {})
-    _finish_record(ticket, step_id, moment, decision="aprovar")
-    ticket.status = TicketStatus.OPEN
-    ticket.opened_at = moment
-    ticket.deadline_hours = category.hours
-    ticket.due_at = moment + timedelta(hours=category.hours)
-    ticket.current_step = workflow.ready_step(proc, ticket.process_state)
-    if ticket.current_step:
-        ticket.steps.append(new_record(proc, ticket.current_step, moment))
-    db.session.commit()
-    notifications.opened(ticket, category)
+    with writing():
+        _lock_draft(ticket)
+        problems = []
+        category = categories.get(ticket.category_code)
+        if category is None:
+            problems.append(TicketError("Escolha a categoria do chamado.", "categoria"))
+        if not ticket.subject.strip():
+            problems.append(TicketError("Informe o assunto do chamado.", "assunto"))
+        if not ticket.description.strip():
+            problems.append(TicketError("Descreva a sua solicitação.", "descricao"))
+        if problems:
+            raise ApprovalRefused(problems)
+        moment = clock.now()
+        step_id = ticket.current_step
+        ticket.process_state = workflow.complete(proc, ticket.process_state, step_id, None, {})
+        _finish_record(ticket, step_id, moment, decision="aprovar")
+        ticket.status = TicketStatus.OPEN
+        ticket.opened_at = moment
+        ticket.deadline_hours = category.hours
+        ticket.due_at = moment + timedelta(hours=category.hours)
+        ticket.current_step = workflow.ready_step(proc, ticket.process_state)
+        if ticket.current_step:
+            ticket.steps.append(new_record(proc, ticket.current_step, moment))
+        # The receipt and the group's notice commit with the approval, or not at all.
+        notifications.opened(ticket, category)
     return ticket
 
 
@@ -279,20 +277,13 @@ def _require_draft(ticket: Ticket) -> None:
 
 
 def _lock_draft(ticket: Ticket) -> None:
-    """Start a write transaction holding the ticket's row, reloaded; it must still be a draft.
+    """Inside a write transaction: hold the ticket's row, reloaded; it must still be a draft.
 
-    Without the lock two requests could both read "rascunho" and both approve (PostgreSQL), or
-    the second would fail with "database is locked" when it tries to write (SQLite, where a
-    transaction that began by reading cannot write once another one has committed).
+    Without the lock two requests could both read "rascunho" and both approve (PostgreSQL);
+    SQLite's BEGIN IMMEDIATE already holds the whole database.
     """
-    db.session.commit()
-    begin_write()
     db.session.refresh(ticket, with_for_update=True)
-    try:
-        _require_draft(ticket)
-    except TicketError:
-        db.session.rollback()
-        raise
+    _require_draft(ticket)
 
 
 def _clean_text(text: str | None, multiline: bool) -> str:
