@@ -27,6 +27,9 @@ accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 proc_name = "portal-suporte"
+# gunicorn's control socket lives at one fixed path per user: two portals on one machine
+# (a class's and a test's) would fight over it, and the portal does not use it.
+control_socket_disable = True
 
 _background: list[subprocess.Popen] = []
 
