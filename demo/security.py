@@ -40,7 +40,8 @@ def _headers(response):
     headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if current_app.config["ENVIRONMENT"] == "production":
+    # Production, as for the Secure cookie (development and tests speak plain HTTP).
+    if current_app.config["SESSION_COOKIE_SECURE"]:
         headers.setdefault("Strict-Transport-Security", HSTS)
     endpoint = request.endpoint or ""
     blueprint = endpoint.rpartition(".")[0]

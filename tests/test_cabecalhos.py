@@ -1,0 +1,145 @@
+"""Hardened responses: a strict CSP on every page (and nothing inline that it would block),
+HSTS and Secure cookies in production, nothing behind the login kept in a cache.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from apoio_atendimento import ANA, PASSWORDS, RITA, Person
+from apoio_chamados import FROZEN, JOAO, MARIA, png_bytes, upload
+from apoio_navegador import launched, served
+from apoio_portal import Browser
+
+from demo.security import CONTENT_SECURITY_POLICY
+
+INLINE = [
+    (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "script embutido"),
+    (re.compile(r"<style\b", re.I), "<style> embutido"),
+    (re.compile(r"\sstyle\s*=", re.I), "atributo style"),
+    (re.compile(r"\son[a-z]+\s*=", re.I), "manipulador de evento embutido"),
+]
+#: Links a crawl must not follow: they change something or leave the site.
+SKIP = re.compile(r"^/(sair|mapa/sair)|^/manual/|^/vendor/|^/static/|/anexos/")
+
+
+@pytest.fixture
+def portal(app):
+    app.config["FROZEN_TIME"] = FROZEN
+    maria = Person(app, MARIA)
+    number = maria.open_ticket("Tela em branco", files=[upload(png_bytes(), "tela.png")])
+    Person(app, JOAO).act(number, "informacao", "Qual navegador?")
+    return app
+
+
+def crawl(client, start: str, limit: int = 60) -> dict[str, object]:
+    """GET every page reachable by links from `start` (same site, read-only); {path: response}."""
+    seen: dict[str, object] = {}
+    queue = deque([start])
+    while queue and len(seen) < limit:
+        path = queue.popleft()
+        if path in seen:
+            continue
+        response = client.get(path)
+        seen[path] = response
+        if response.status_code in (301, 302):
+            target = urlsplit(response.headers["Location"]).path
+            if not SKIP.search(target):
+                queue.append(target)
+            continue
+        if "text/html" not in response.headers.get("Content-Type", ""):
+            continue
+        for href in re.findall(r'href="([^"#]+)"', response.text):
+            target = urlsplit(urljoin(path, href))
+            if target.netloc or SKIP.search(target.path):
+                continue
+            queue.append(target.path + (f"?{target.query}" if target.query else ""))
+    return seen
+
+
+def assert_hardened(path: str, response) -> None:
+    headers = response.headers
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, path
+    assert headers["X-Content-Type-Options"] == "nosniff", path
+    assert headers["Cache-Control"] == "no-store", path
+    assert response.status_code < 500, (path, response.status_code)
+    if "text/html" in headers.get("Content-Type", ""):
+        for pattern, what in INLINE:
+            found = pattern.search(response.text)
+            assert not found, f"{path}: {what}: {found.group(0) if found else ''}"
+
+
+@pytest.mark.parametrize("who", [MARIA, JOAO, RITA, ANA])
+def test_every_page_of_every_profile_is_hardened(portal, who):
+    person = Person(portal, who)
+    assert Browser(person.client, "/mapa").login(who, PASSWORDS[who]).status_code == 302
+    pages = crawl(person.client, "/")
+    pages.update(crawl(person.client, "/mapa/"))
+    assert len(pages) > 5, sorted(pages)
+    for path, response in pages.items():
+        assert_hardened(path, response)
+
+
+def test_pages_before_the_login_are_hardened_too(portal):
+    client = portal.test_client()
+    for path in ("/entrar", "/mapa/entrar", "/nao-existe", "/chamados/2026-000001"):
+        assert_hardened(path, client.get(path))
+    # A form with errors, too.
+    response = Browser(client).login("", "")
+    assert_hardened("/entrar (com erros)", response)
+
+
+def test_shared_files_may_be_cached(portal):
+    client = portal.test_client()
+    for path in ("/static/portal.css", "/vendor/@govbr-ds/core/dist/core.min.css"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers.get("Cache-Control") != "no-store", path
+        response.close()
+
+
+def test_production_sends_hsts_and_secure_cookies(app_factory):
+    app = app_factory(ENVIRONMENT="production", TESTING=False)
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    response = Browser(client).login(MARIA, "solicitante-demo")
+    assert response.status_code == 302
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("sessao_")]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_development_sends_no_hsts(portal):
+    assert "Strict-Transport-Security" not in portal.test_client().get("/entrar").headers
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_browser_reports_no_csp_violation(portal):
+    """The design system, bpmn-js and the portal's scripts all work under the policy."""
+    from playwright.sync_api import expect
+
+    with served(portal) as base, launched() as chromium:
+        page = chromium.new_page()
+        violations = []
+        page.on(
+            "console",
+            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        page.goto(base + "/entrar")
+        page.get_by_label("Usuário", exact=True).fill(MARIA)
+        page.get_by_label("Senha", exact=True).fill("solicitante-demo")
+        page.get_by_role("button", name="Entrar").click()
+        page.goto(base + "/minha-area/")
+        number = "2026-000001"
+        for tab in ("status", "acessar", "listagem"):
+            page.goto(f"{base}/chamados/{number}/{tab}")
+        page.goto(f"{base}/chamados/{number}/fluxo")
+        # bpmn-js drew the diagram (it would fail on a blocked style or script).
+        expect(page.locator("#diagrama svg").first).to_be_visible()
+        page.get_by_role("button", name="Processos").click()
+        expect(page.get_by_role("link", name="Abrir")).to_be_visible()
+        assert violations == []
