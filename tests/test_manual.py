@@ -67,3 +67,18 @@ def test_changing_a_category_deadline_changes_text_and_figure_together(tmp_path)
     assert verify.returncode != 0
     assert "abertura-de-chamados.rst:" in verify.stdout
     assert "categoria" in verify.stdout
+
+
+def test_the_operator_chapter_renders_every_setting_with_its_meaning():
+    """``configuracoes`` lists every key of conf/portal.toml, each with a description."""
+    import tomllib
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "docs" / "_ext"))
+    from portal_conf import CONF, read_settings
+
+    with open(CONF / "portal.toml", "rb") as fh:
+        keys = set(tomllib.load(fh))
+    groups = read_settings()
+    rendered = [key for _comment, items in groups for key, _value in items]
+    assert sorted(rendered) == sorted(keys)
+    assert all(comment for comment, _items in groups), [i for c, i in groups if not c]

@@ -45,6 +45,89 @@ class CategoriesDirective(Directive):
         return [result]
 
 
+# --- the settings of conf/portal.toml ----------------------------------------------------
+
+
+def read_settings() -> list[tuple[str, list[tuple[str, str]]]]:
+    """conf/portal.toml as (comment, [(key, value as written)]) groups, in file order.
+
+    A comment block describes the keys that follow it up to the next blank line or comment.
+    """
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    comment: list[str] = []
+    keys: list[tuple[str, str]] = []
+
+    def close() -> None:
+        if keys:
+            groups.append((" ".join(comment), list(keys)))
+        comment.clear()
+        keys.clear()
+
+    for raw in (CONF / "portal.toml").read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line:
+            close()
+        elif line.startswith("#"):
+            if keys:
+                close()
+            text = line.lstrip("#").strip()
+            if text and not text.startswith("---"):
+                comment.append(text)
+        elif "=" in line:
+            key, _, value = line.partition("=")
+            keys.append((key.strip(), value.strip()))
+    close()
+    return groups
+
+
+def setting(key: str):
+    """The default value of one key of conf/portal.toml."""
+    with open(CONF / "portal.toml", "rb") as fh:
+        return tomllib.load(fh)[key]
+
+
+class SettingsDirective(Directive):
+    """``.. configuracoes::`` — every setting of conf/portal.toml with its default and meaning.
+
+    Optional arguments: key prefixes, to render only some groups (e.g. ``SERVER_ PROXY_``).
+    """
+
+    has_content = False
+    optional_arguments = 20
+
+    def run(self) -> list[nodes.Node]:
+        env = self.state.document.settings.env
+        env.note_dependency(str(CONF / "portal.toml"))
+        prefixes = tuple(self.arguments)
+        result = nodes.definition_list(classes=["configuracoes"])
+        for comment, keys in read_settings():
+            if prefixes and not any(key.startswith(prefixes) for key, _ in keys):
+                continue
+            term = nodes.term()
+            for index, (key, value) in enumerate(keys):
+                if index:
+                    term += nodes.Text(", ")
+                term += nodes.literal(text=f"{key} = {value}")
+            definition = nodes.definition()
+            definition += nodes.paragraph(text=comment or "(sem descrição)")
+            result += nodes.definition_list_item("", term, definition)
+        return [result]
+
+
+def conf_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``:conf:`KEY``` — the default value of a setting of conf/portal.toml, as text."""
+    try:
+        value = setting(text.strip())
+    except KeyError:
+        message = inliner.reporter.error(f"conf/portal.toml não tem a chave {text!r}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    if isinstance(value, bool):
+        value = "sim" if value else "não"
+    return [nodes.Text(str(value))], []
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("categorias", CategoriesDirective)
+    app.add_directive("configuracoes", SettingsDirective)
+    app.add_role("conf", conf_role)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
