@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import background, config
 from .database import is_busy
 from .services import accounts, delivery, demo_data, housekeeping, tasks
+from .services.errors import ServiceError
 
 
 class CommandError(click.ClickException):
@@ -38,7 +39,7 @@ def portuguese_errors(command):
     def guarded(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except accounts.AccountError as error:
+        except ServiceError as error:
             raise CommandError(error.message) from error
         except SQLAlchemyError as error:
             if is_busy(error):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, has_request_context
 from flask_login import current_user
 
 from .services import delivery
 from .services.clock import LOCAL_ZONE
+from .services.tickets import DeadlineState
 from .sites import current_site
 
 
@@ -17,6 +18,11 @@ def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.add_template_filter(local_datetime, "data_hora")
     app.add_template_filter(file_size, "tamanho")
+    app.add_template_filter(duration, "duracao")
+    app.add_template_filter(deadline_text, "prazo")
+    app.add_template_filter(outcome_text, "resultado")
+    app.add_template_filter(share_text, "percentual")
+    app.add_template_filter(bar_width, "largura_barra")
 
 
 def _context() -> dict:
@@ -55,3 +61,45 @@ def file_size(size: int) -> str:
             return f"{text} {unit}"
         size /= 1024
     return f"{size} GB"
+
+
+def duration(span: timedelta) -> str:
+    """A duration in Portuguese: 1 dia 2 h 05 min, 3 h 20 min, 45 min."""
+    minutes = int(span.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} dia" + ("s" if days > 1 else ""))
+    if hours or days:
+        parts.append(f"{hours} h")
+    parts.append(f"{minutes:02d} min" if (hours or days) else f"{minutes} min")
+    return " ".join(parts)
+
+
+def deadline_text(deadline) -> str:
+    """What a deadline says next to its date: Faltam 2 h 05 min, Vencido há 3 h…"""
+    if deadline.state == DeadlineState.NONE:
+        return "Definido ao aprovar"
+    if deadline.state == DeadlineState.CLOSED:
+        return "Chamado encerrado"
+    if deadline.state == DeadlineState.OVERDUE:
+        return f"Vencido há {duration(-deadline.left)}"
+    return f"Faltam {duration(deadline.left)}"
+
+
+def outcome_text(row) -> str:
+    """How a pass through a step ended, for Status and the task page."""
+    if row.finished_at is None:
+        return "Em andamento"
+    return row.outcome or "Concluída"
+
+
+def share_text(share: float | None) -> str:
+    """A share the Brazilian way (87%), or a dash when there is nothing to divide."""
+    return "—" if share is None else f"{share:.0%}"
+
+
+def bar_width(share: float | None) -> int:
+    """Width of a chart bar, in percent of the chart."""
+    return round((share or 0) * 100)

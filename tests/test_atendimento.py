@@ -42,7 +42,8 @@ from sqlalchemy import select
 
 from demo.extensions import db
 from demo.models import Note
-from demo.services import tasks, teams, tickets
+from demo.services import tasks, teams, tickets, workflow
+from demo.services.errors import Conflict
 
 
 class Team:
@@ -274,7 +275,7 @@ def test_decisions_are_the_bpmn_flows(team):
     number = team.maria.open_ticket("Decisões")
     action = f"/atendimento/{number}/acao"
     with team.app.app_context():
-        proc = tickets.process()
+        proc = workflow.current_process()
 
         def expected(step: str) -> list[tuple[str, str]]:
             return [(value, proc.decision_label(step, value)) for value in proc.decisions(step)]
@@ -582,7 +583,7 @@ def test_a_task_taken_by_a_colleague_cannot_be_taken_over(app):
         tickets.approve(ticket, maria)
         ana = user("ana.costa@suporte.gov.br")
         tasks.claim(ticket, joao, ticket.version)
-        with pytest.raises(tasks.TaskError, match="já foi assumida por João Lima"):
+        with pytest.raises(Conflict, match="já foi assumida por João Lima"):
             tasks.claim(ticket, ana, ticket.version)
         assert tasks.current_record(ticket).assignee_id == joao.id
         tasks.release(ticket, joao, ticket.version)

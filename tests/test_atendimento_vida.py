@@ -201,7 +201,7 @@ def test_opening_information_refusal_and_closing_in_level_one(portal):
     assert "Chamado encerrado" in view.text
 
     expected_history = [
-        ("Abertura de Chamado", "Maria Souza", "Aprovado", "—"),
+        ("Abertura de Chamado", "Maria Souza", "Aprovar", "—"),
         ("Triagem", "João Lima", "Solicitar informações", question),
         ("Complementação de Informações", "Maria Souza", "Concluída", "Firefox 120."),
         ("Triagem", "João Lima", "Resolver", "—"),
@@ -326,7 +326,7 @@ def test_escalation_return_and_refusal_after_a_level_two_solution(portal):
     )
     outcomes = [(row[0], row[1], row[2]) for row in requester_view(maria, number).history]
     assert outcomes == [
-        ("Abertura de Chamado", "Maria Souza", "Aprovado"),
+        ("Abertura de Chamado", "Maria Souza", "Aprovar"),
         ("Triagem", "João Lima", "Escalar ao Nível 2"),
         ("Resolução Nível 2", "Rita Alves", "Devolver ao Nível 1"),
         ("Resolução", "João Lima", "Escalar ao Nível 2"),

@@ -31,6 +31,7 @@ from demo.models import (
     User,
 )
 from demo.services import accounts
+from demo.services.errors import Conflict
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_PASSWORD = "um cavalo azul no pasto"
@@ -225,7 +226,7 @@ def test_the_same_account_created_at_once_exists_once(portal):
     results = run_together(AT_ONCE, create)
     refusals = errors_in(results)
     assert len(refusals) == AT_ONCE - 1
-    assert all(isinstance(r, accounts.AccountError) and "Já existe" in r.message for r in refusals)
+    assert all(isinstance(r, Conflict) and "Já existe" in r.message for r in refusals)
     assert count(portal, User, User.email == "mesma@agro.gov.br") == 1
     assert count(portal, OutgoingEmail) == 1
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from demo.extensions import db
 from demo.models import EmailStatus, OutgoingEmail
 from demo.services import accounts, clock, delivery
+from demo.services.errors import Invalid
 
 NEW = "paula.ramos@agro.gov.br"
 MARIA = "maria.souza@agro.gov.br"
@@ -281,6 +282,6 @@ def test_senders_at_once_deliver_each_message_once(app_factory, smtp):
 def test_an_event_rolled_back_sends_nothing(app):
     """The e-mail is part of the event's transaction: no account, no e-mail."""
     with app.app_context():
-        with pytest.raises(accounts.AccountError):
+        with pytest.raises(Invalid):
             accounts.create_user(NEW, "Paula Ramos", "ORGAO-QUE-NAO-EXISTE", "solicitante")
         assert db.session.scalar(select(db.func.count()).select_from(OutgoingEmail)) == 0

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import flash, request
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from ..models import Ticket
 from ..services import tasks
+from ..services.errors import NotFound, ServiceError
 from .forms import ActionForm
 
 
-def act_from_form(form: ActionForm, ticket: Ticket) -> tasks.TaskError | None:
+def act_from_form(form: ActionForm, ticket: Ticket) -> ServiceError | None:
     """Run the decision the form carries; return the refusal to show again (None when done)."""
     # A client may send "anexos" as a plain field: only real uploads are files.
     files = [
@@ -34,9 +35,9 @@ def act_from_form(form: ActionForm, ticket: Ticket) -> tasks.TaskError | None:
         flash(moved.message, "danger")
         form.show_version(ticket.version)
         return moved
-    except tasks.TaskError as error:
-        if error.status == 404:
-            abort(404)
+    except NotFound:
+        raise  # the task left this user's groups: its page answers 404
+    except ServiceError as error:
         getattr(form, error.field or "comentario", form.comentario).errors.append(error.message)
         return error
     return None

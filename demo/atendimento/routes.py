@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..errors import http_status
 from ..forms import csrf_checked_by_form
-from ..models import Profile
 from ..services import dashboard, tasks, teams, tickets
+from ..services.errors import Invalid, ServiceError
 from .acting import act_from_form
 from .forms import ActionForm, NoteForm, VersionForm
 
@@ -16,7 +17,7 @@ bp = Blueprint("atendimento", __name__, template_folder="templates")
 
 @bp.before_request
 def _support_team_only():
-    if current_user.profile not in (Profile.AGENT, Profile.MANAGER):
+    if not teams.is_support_team(current_user):
         abort(404)
 
 
@@ -35,13 +36,13 @@ def fila():
 
 @bp.get("/<number>")
 def tarefa(number: str):
-    ticket = _task_or_404(number)
+    ticket = tasks.task_for(current_user, number)
     return _render_task(ticket, ActionForm(versao=ticket.version), NoteForm())
 
 
 @bp.post("/<number>/assumir")
 def assumir(number: str):
-    ticket = _task_or_404(number)
+    ticket = tasks.task_for(current_user, number)
     form = VersionForm()
     if form.validate_on_submit():
         _attempt(lambda: tasks.claim(ticket, current_user, form.versao.data), "Tarefa assumida.")
@@ -50,7 +51,7 @@ def assumir(number: str):
 
 @bp.post("/<number>/liberar")
 def liberar(number: str):
-    ticket = _task_or_404(number)
+    ticket = tasks.task_for(current_user, number)
     form = VersionForm()
     if form.validate_on_submit():
         _attempt(
@@ -63,12 +64,12 @@ def liberar(number: str):
 @bp.post("/<number>/acao")
 @csrf_checked_by_form
 def acao(number: str):
-    ticket = _task_or_404(number)
+    ticket = tasks.task_for(current_user, number)
     form = ActionForm()
     if form.validate_on_submit():
         refusal = act_from_form(form, ticket)
         if refusal:
-            return _render_task(ticket, form, NoteForm(), refusal.status)
+            return _render_task(ticket, form, NoteForm(), http_status(refusal))
         flash(f"Chamado {ticket.number}: ação registrada.", "success")
         return redirect(url_for(".fila"))
     return _render_task(ticket, form, NoteForm(), 400)
@@ -78,12 +79,12 @@ def acao(number: str):
 def nota(number: str):
     # The note form is on the task page: the same rule as the page (another group's task, or
     # one waiting for the requester, stays invisible).
-    ticket = _task_or_404(number)
+    ticket = tasks.task_for(current_user, number)
     form = NoteForm()
     if form.validate_on_submit():
         try:
             tasks.add_note(ticket, current_user, form.nota.data)
-        except tasks.TaskError as error:
+        except Invalid as error:
             form.nota.errors.append(error.message)
         else:
             flash("Nota interna registrada.", "success")
@@ -93,18 +94,8 @@ def nota(number: str):
 
 @bp.get("/painel")
 def painel():
-    if current_user.profile != Profile.MANAGER:
-        abort(404)
-    period = request.args.get("periodo", "30")
-    report = dashboard.build(period)
+    report = dashboard.build(current_user, request.args.get("periodo", "30"))
     return render_template("atendimento/painel.html", report=report)
-
-
-def _task_or_404(number: str):
-    try:
-        return tasks.task_for(current_user, number)
-    except tasks.TaskError:
-        abort(404)
 
 
 def _back_to(ticket):
@@ -117,7 +108,7 @@ def _back_to(ticket):
 def _attempt(action, success: str) -> None:
     try:
         action()
-    except tasks.TaskError as error:
+    except ServiceError as error:
         flash(error.message, "danger")
     else:
         flash(success, "success")
@@ -131,21 +122,19 @@ def _assignee(ticket):
 def _render_task(ticket, form, note_form, status: int = 200):
     record = tasks.current_record(ticket)
     holder = tasks.held_by_other(ticket, current_user)
-    # After a refused stale action the ticket may have left the user's groups; a task a
-    # colleague took is theirs to decide.
-    may_decide = tasks.can_act(current_user, ticket) and not holder
     return (
         render_template(
             "atendimento/tarefa.html",
             ticket=ticket,
             form=form,
             note_form=note_form,
-            choices=tasks.choices(ticket) if may_decide else [],
+            choices=tasks.choices(ticket) if tasks.may_decide(current_user, ticket) else [],
             holder=holder,
             record=record,
             mine=record is not None and record.assignee_id == current_user.id,
             history=tickets.history(ticket),
-            notes=ticket.notes,
+            notes=tickets.public_notes(ticket),
+            internal_notes=tickets.internal_notes(current_user, ticket),
             **_summary(ticket),
         ),
         status,

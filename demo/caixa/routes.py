@@ -28,8 +28,6 @@ def lista():
 @bp.get("/<int(max=2147483647):message_id>")
 def mensagem(message_id: int):
     row = delivery.readable(message_id)
-    if row is None:
-        abort(404)
     return render_template(
         "caixa/mensagem.html", row=row, text=mail.text_of(mail.parse(row.message))
     )

@@ -18,28 +18,20 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..atendimento.acting import act_from_form
 from ..atendimento.forms import ActionForm
-from ..errors import render_error
+from ..errors import http_status, render_error
 from ..forms import csrf_checked_by_form
 from ..models import Ticket, TicketStatus
-from ..services import attachments, categories, tasks, tickets, workflow
+from ..services import attachments, categories, tasks, tickets
+from ..services.errors import Conflict, NotFound, Problems, ServiceError
 from .forms import TicketForm
 
 bp = Blueprint("chamados", __name__, template_folder="templates")
 
 
-def _visible_or_404(number: str) -> Ticket:
-    ticket = tickets.get_visible(current_user, number)
-    if ticket is None:
-        abort(404)
-    return ticket
-
-
 @bp.route("/<number>/formulario", methods=["GET", "POST"])
 @csrf_checked_by_form
 def formulario(number: str):
-    ticket = tickets.get_draft(current_user, number)
-    if ticket is None:
-        abort(404)
+    ticket = tickets.get_own(current_user, number)
     if ticket.status != TicketStatus.DRAFT:
         return redirect(url_for(".chamado", number=ticket.number))
     form = TicketForm()
@@ -49,9 +41,7 @@ def formulario(number: str):
     if form.validate_on_submit():
         try:
             problems = _save(form, ticket)
-        except tickets.TicketError as error:
-            if error.status != 409:
-                raise
+        except Conflict as error:
             # Approved meanwhile (another tab, a double click): show what was sent.
             flash(error.message, "info")
             return redirect(url_for(".chamado", number=ticket.number))
@@ -63,13 +53,13 @@ def formulario(number: str):
             return redirect(url_for(".formulario", number=ticket.number))
         for problem in problems:
             getattr(form, problem.field or "descricao").errors.append(problem.message)
-        status = max(problem.status for problem in problems)
+        status = max(http_status(problem) for problem in problems)
     elif form.errors:
         status = 400
     return _render_form(form, ticket, status)
 
 
-def _save(form: TicketForm, ticket: Ticket) -> list[tickets.TicketError] | None:
+def _save(form: TicketForm, ticket: Ticket) -> list[ServiceError] | None:
     """Save the typed text and the files, remove or approve; None once approved."""
     problems = tickets.save_draft(
         ticket,
@@ -83,12 +73,15 @@ def _save(form: TicketForm, ticket: Ticket) -> list[tickets.TicketError] | None:
     ]
     problems += tickets.add_attachments(ticket, current_user, uploads)
     removed = request.form.get("remover", type=int)
-    if removed is not None and not tickets.remove_attachment(ticket, removed):
-        problems.append(tickets.TicketError("Anexo não encontrado neste chamado.", "anexos", 404))
+    if removed is not None:
+        try:
+            tickets.remove_attachment(ticket, removed)
+        except NotFound as error:
+            problems.append(error)
     if form.aprovar.data and not problems:
         try:
             tickets.approve(ticket, current_user)
-        except tickets.ApprovalRefused as refusal:
+        except Problems as refusal:
             return refusal.problems
         return None
     return problems
@@ -118,10 +111,13 @@ def _render_form(form: TicketForm, ticket: Ticket, status: int):
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_error):
     """A body over MAX_CONTENT_LENGTH is never read: show the saved draft, not an error page."""
-    ticket = None
-    if request.endpoint == "chamados.formulario" and current_user.is_authenticated:
-        ticket = tickets.get_draft(current_user, request.view_args.get("number", ""))
-    if ticket is None or ticket.status != TicketStatus.DRAFT:
+    if request.endpoint != "chamados.formulario" or not current_user.is_authenticated:
+        return render_error(413)
+    try:
+        ticket = tickets.get_own(current_user, request.view_args.get("number", ""))
+    except NotFound:
+        return render_error(413)
+    if ticket.status != TicketStatus.DRAFT:
         return render_error(413)
     form = TicketForm(formdata=None)  # the request's form would raise 413 again
     _fill(form, ticket)
@@ -135,7 +131,7 @@ def too_large(_error):
 
 @bp.get("/<number>/enviado")
 def enviado(number: str):
-    ticket = _visible_or_404(number)
+    ticket = tickets.get_visible(current_user, number)
     if ticket.status == TicketStatus.DRAFT:
         return redirect(url_for(".formulario", number=ticket.number))
     return render_template("chamados/enviado.html", ticket=ticket, **_summary(ticket))
@@ -143,7 +139,7 @@ def enviado(number: str):
 
 @bp.get("/<number>")
 def chamado(number: str):
-    ticket = _visible_or_404(number)
+    ticket = tickets.get_visible(current_user, number)
     if ticket.status == TicketStatus.DRAFT:
         return redirect(url_for(".formulario", number=ticket.number))
     if tasks.requesters_turn(current_user, ticket):
@@ -154,7 +150,7 @@ def chamado(number: str):
 
 @bp.get("/<number>/status")
 def status(number: str):
-    ticket = _visible_or_404(number)
+    ticket = tickets.get_visible(current_user, number)
     return _render_status(ticket, _requester_form(ticket))
 
 
@@ -162,7 +158,7 @@ def status(number: str):
 @csrf_checked_by_form
 def responder(number: str):
     """The requester's task: answer a request for information, or validate the solution."""
-    ticket = _visible_or_404(number)
+    ticket = tickets.get_visible(current_user, number)
     if not tasks.requesters_turn(current_user, ticket):
         if ticket.requester_id != current_user.id:
             abort(404)
@@ -173,7 +169,7 @@ def responder(number: str):
     if form.validate_on_submit():
         refusal = act_from_form(form, ticket)
         if refusal:
-            return _render_status(ticket, form, refusal.status)
+            return _render_status(ticket, form, http_status(refusal))
         flash("Ação registrada. O chamado seguiu para a próxima etapa.", "success")
         return redirect(url_for(".status", number=ticket.number))
     return _render_status(ticket, form, 400)
@@ -194,7 +190,7 @@ def _render_status(ticket: Ticket, action_form: ActionForm | None, code: int = 2
             ticket=ticket,
             tab="status",
             history=tickets.history(ticket),
-            notes=ticket.notes,
+            notes=tickets.public_notes(ticket),
             action_form=action_form if tasks.requesters_turn(current_user, ticket) else None,
             requester_choices=tasks.choices(ticket) if record else [],
             last_comment=previous[-1].comment if previous else "",
@@ -206,7 +202,7 @@ def _render_status(ticket: Ticket, action_form: ActionForm | None, code: int = 2
 
 @bp.get("/<number>/acessar")
 def acessar(number: str):
-    ticket = _visible_or_404(number)
+    ticket = tickets.get_visible(current_user, number)
     return render_template(
         "chamados/acessar.html", ticket=ticket, tab="acessar", **_summary(ticket)
     )
@@ -214,7 +210,7 @@ def acessar(number: str):
 
 @bp.get("/<number>/listagem")
 def listagem(number: str):
-    ticket = _visible_or_404(number)
+    ticket = tickets.get_visible(current_user, number)
     return render_template(
         "chamados/listagem.html",
         ticket=ticket,
@@ -226,36 +222,21 @@ def listagem(number: str):
 
 @bp.get("/<number>/fluxo")
 def fluxo(number: str):
-    ticket = _visible_or_404(number)
-    process = tickets.process()
-    done = set(workflow.completed_steps(process, ticket.process_state))
-    steps = [
-        (
-            step,
-            "atual" if step.id == ticket.current_step else "concluida" if step.id in done else "",
-        )
-        for step in process.steps
-    ]
-    return render_template("chamados/fluxo.html", ticket=ticket, steps=steps, **_summary(ticket))
+    ticket = tickets.get_visible(current_user, number)
+    flow = tickets.flow(ticket)
+    return render_template("chamados/fluxo.html", ticket=ticket, flow=flow, **_summary(ticket))
 
 
 @bp.get("/<number>/fluxo.json")
 def fluxo_dados(number: str):
-    ticket = _visible_or_404(number)
-    process = tickets.process()
-    return {
-        "bpmn": process.bpmn_xml,
-        "concluidas": sorted(set(workflow.completed_steps(process, ticket.process_state))),
-        "atual": ticket.current_step,
-    }
+    flow = tickets.flow(tickets.get_visible(current_user, number))
+    return {"bpmn": flow.bpmn_xml, "concluidas": sorted(flow.completed), "atual": flow.current}
 
 
 @bp.get("/<number>/anexos/<int:attachment_id>")
 def anexo(number: str, attachment_id: int):
-    ticket = _visible_or_404(number)
-    item = next((a for a in ticket.attachments if a.id == attachment_id), None)
-    if item is None or not attachments.path_of(item.stored_name).is_file():
-        abort(404)
+    ticket = tickets.get_visible(current_user, number)
+    item = tickets.attachment_of(ticket, attachment_id)
     return send_file(
         attachments.path_of(item.stored_name),
         mimetype=item.content_type,

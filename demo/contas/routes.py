@@ -17,6 +17,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..forms import csrf_checked_by_form
 from ..services import accounts
+from ..services.errors import ServiceError
 from ..sites import current_site
 from .forms import ChangePasswordForm, LoginForm, LogoutForm
 
@@ -78,7 +79,7 @@ def trocar_senha():
                 form.confirmacao.data,
                 request.remote_addr,
             )
-        except accounts.AccountError as error:
+        except ServiceError as error:
             getattr(form, error.field or "nova_senha").errors.append(error.message)
         else:
             flash("Senha alterada. A nova senha vale para os dois sites.", "success")

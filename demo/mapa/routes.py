@@ -1,6 +1,6 @@
 """Minha área of the mapa site."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ..services import service_requests
@@ -17,7 +17,5 @@ def minha_area():
 # Capped at the database's INTEGER: a larger id is a 404 here, not an error in PostgreSQL.
 @bp.get("/solicitacoes/<int(max=2147483647):request_id>")
 def solicitacao(request_id: int):
-    item = service_requests.get_for_user(current_user, request_id)
-    if item is None:
-        abort(404)
+    item = service_requests.get_own(current_user, request_id)
     return render_template("mapa/solicitacao.html", item=item)

@@ -3,8 +3,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from ..models import Profile
-from ..services import tasks, tickets
+from ..services import tasks, teams, tickets
 from .forms import SearchForm
 
 bp = Blueprint("minha_area", __name__, template_folder="templates")
@@ -18,7 +17,7 @@ def inicio():
         submitted=[tickets.summary(t) for t in submitted],
         drafts=drafts,
         assigned=[tickets.summary(t) for t in tasks.assigned_to(current_user)],
-        support_team=current_user.profile != Profile.REQUESTER,
+        support_team=teams.is_support_team(current_user),
     )
 
 

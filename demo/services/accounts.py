@@ -19,6 +19,7 @@ from ..database import end_read, writing
 from ..extensions import db
 from ..models import LoginSession, Organization, Profile, User
 from . import clock, mail, passwords, throttling
+from .errors import Conflict, Invalid, NotFound, Throttled
 
 #: One message for an unknown user and a wrong password, so neither can be told apart.
 LOGIN_REFUSED = "Usuário ou senha incorretos."
@@ -27,24 +28,15 @@ TEMPORARY_EXPIRED = (
 )
 
 
-class AccountError(Exception):
-    """A refusal with a message for the user, in Portuguese."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 def normalise_email(raw: str) -> str:
     """Validate an e-mail address and return its canonical lower-case form."""
     raw = (raw or "").strip()
     if len(raw) > 254:
-        raise AccountError("O e-mail deve ter no máximo 254 caracteres.", "email")
+        raise Invalid("O e-mail deve ter no máximo 254 caracteres.", "email")
     try:
         return validate_email(raw, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise AccountError(f"E-mail inválido: {raw!r}.", "email") from exc
+        raise Invalid(f"E-mail inválido: {raw!r}.", "email") from exc
 
 
 def find_user(email: str) -> User | None:
@@ -64,15 +56,13 @@ def create_user(email: str, name: str, organization: str, profile: str) -> User:
     address = normalise_email(email)
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise AccountError("Informe o nome completo (até 200 caracteres).", "nome")
+        raise Invalid("Informe o nome completo (até 200 caracteres).", "nome")
     acronym = (organization or "").strip().upper()
     try:
         role = Profile((profile or "").strip().lower())
     except ValueError as exc:
         options = ", ".join(p.value for p in Profile)
-        raise AccountError(
-            f"Perfil desconhecido: {profile!r}. Perfis: {options}.", "perfil"
-        ) from exc
+        raise Invalid(f"Perfil desconhecido: {profile!r}. Perfis: {options}.", "perfil") from exc
     temporary, temporary_hash = _new_temporary()
     try:
         with writing():
@@ -81,17 +71,15 @@ def create_user(email: str, name: str, organization: str, profile: str) -> User:
                 known = ", ".join(
                     db.session.scalars(select(Organization.acronym).order_by("acronym"))
                 )
-                raise AccountError(
-                    f"Órgão desconhecido: {organization!r}. Órgãos: {known}.", "orgao"
-                )
+                raise Invalid(f"Órgão desconhecido: {organization!r}. Órgãos: {known}.", "orgao")
             if find_user(address):
-                raise AccountError(f"Já existe uma conta para {address}.", "email")
+                raise Conflict(f"Já existe uma conta para {address}.", "email")
             user = User(email=address, name=name, organization=org, profile=role)
             db.session.add(user)
             _issue_temporary_password(user, temporary, temporary_hash, "conta_criada")
     except IntegrityError as exc:
         # Two creations of the same address at once: the UNIQUE constraint decided.
-        raise AccountError(f"Já existe uma conta para {address}.", "email") from exc
+        raise Conflict(f"Já existe uma conta para {address}.", "email") from exc
     return user
 
 
@@ -101,7 +89,7 @@ def resend_password(email: str) -> User:
     with writing():
         user = find_user(email)
         if user is None:
-            raise AccountError(f"Nenhuma conta com o e-mail {email.strip()!r}.", "email")
+            raise NotFound(f"Nenhuma conta com o e-mail {email.strip()!r}.", "email")
         user.password_hash = None
         end_all_sessions(user)
         _issue_temporary_password(user, temporary, temporary_hash, "senha_reenviada")
@@ -328,7 +316,7 @@ def change_password(
     """
     refusal = throttling.refusal(user.email, address)
     if refusal:
-        raise AccountError(refusal, "senha_atual")
+        raise Throttled(refusal, "senha_atual")
     email, stored, temporary = user.email, user.password_hash, user.temp_password_hash
     first_access = stored is None
     token = user.login_token
@@ -338,12 +326,12 @@ def change_password(
     )
     if not current_ok:
         throttling.record_failure(email, address)
-        raise AccountError("A senha atual não confere.", "senha_atual")
+        raise Invalid("A senha atual não confere.", "senha_atual")
     errors = passwords.policy_errors(new, temporary_hash=temporary)
     if errors:
-        raise AccountError(errors[0], "nova_senha")
+        raise Invalid(errors[0], "nova_senha")
     if new != confirmation:
-        raise AccountError("A confirmação não é igual à nova senha.", "confirmacao")
+        raise Invalid("A confirmação não é igual à nova senha.", "confirmacao")
     new_hash = passwords.hash_password(new)
     with writing():
         # Only if nobody changed the password meanwhile (another tab, a resend): the check
@@ -364,7 +352,7 @@ def change_password(
             .execution_options(synchronize_session=False)
         )
         if changed.rowcount != 1:
-            raise AccountError(
+            raise Conflict(
                 "A senha desta conta foi alterada em outra janela enquanto você preenchia "
                 "o formulário. Entre de novo com a senha atual.",
                 "senha_atual",

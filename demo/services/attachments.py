@@ -25,6 +25,7 @@ from flask import current_app
 from ..database import writing
 from ..models import Attachment, User
 from . import clock
+from .errors import Invalid, TooLarge
 
 #: Accepted extensions and the types their content may have (None: plain text, no signature).
 ACCEPTED: dict[str, tuple[str | None, ...]] = {
@@ -60,15 +61,6 @@ ACCEPTED: dict[str, tuple[str | None, ...]] = {
 }
 TEXT_TYPES = {"txt": "text/plain", "csv": "text/csv", "log": "text/plain"}
 _CHUNK = 64 * 1024
-
-
-class AttachmentError(Exception):
-    """A refused file, with the Portuguese message and the HTTP status to answer."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 @dataclass
@@ -124,7 +116,7 @@ def stage(stream: BinaryIO, raw_name: str | None) -> StagedFile:
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if extension not in ACCEPTED:
         accepted = ", ".join(sorted(ACCEPTED))
-        raise AttachmentError(f"“{name}”: tipo de arquivo não aceito. Tipos aceitos: {accepted}.")
+        raise Invalid(f"“{name}”: tipo de arquivo não aceito. Tipos aceitos: {accepted}.", "anexos")
     limit = max_bytes()
     stored_name = secrets.token_hex(16)
     temp_path = storage_dir() / ".tmp" / stored_name
@@ -136,17 +128,17 @@ def stage(stream: BinaryIO, raw_name: str | None) -> StagedFile:
             while chunk := stream.read(_CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise AttachmentError(
+                    raise TooLarge(
                         f"“{name}” ultrapassa o tamanho máximo de "
                         f"{current_app.config['ATTACHMENT_MAX_MB']} MB por arquivo.",
-                        413,
+                        "anexos",
                     )
                 if len(head) < 8192:
                     head += chunk[: 8192 - len(head)]
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise AttachmentError(f"“{name}” está vazio (0 bytes).")
+            raise Invalid(f"“{name}” está vazio (0 bytes).", "anexos")
         content_type = _check_content(name, extension, head)
     except BaseException:
         temp_path.unlink(missing_ok=True)
@@ -162,9 +154,10 @@ def _check_content(name: str, extension: str, head: bytes) -> str:
             return TEXT_TYPES[extension]
     elif kind.mime in allowed:
         return kind.mime
-    raise AttachmentError(
+    raise Invalid(
         f"“{name}”: o conteúdo do arquivo não corresponde ao tipo .{extension}. "
-        "Envie o arquivo original, sem renomear a extensão."
+        "Envie o arquivo original, sem renomear a extensão.",
+        "anexos",
     )
 
 

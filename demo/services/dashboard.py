@@ -8,8 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Ticket, TicketStatus
+from ..models import Profile, Ticket, TicketStatus, User
 from . import categories, clock
+from .errors import NotFound
 
 PERIODS = {"7": "Últimos 7 dias", "30": "Últimos 30 dias", "90": "Últimos 90 dias", "todos": "Tudo"}
 
@@ -29,16 +30,6 @@ class CategoryLine:
     def share_in_time(self) -> float | None:
         return self.closed_in_time / self.closed if self.closed else None
 
-    @property
-    def share_text(self) -> str:
-        share = self.share_in_time
-        return "—" if share is None else f"{share:.0%}".replace(".", ",")
-
-    @property
-    def bar_width(self) -> int:
-        """Width of the chart bar, in percent of the chart."""
-        return round((self.share_in_time or 0) * 100)
-
 
 @dataclass(frozen=True)
 class Report:
@@ -48,8 +39,15 @@ class Report:
     lines: list[CategoryLine]
 
 
-def build(period: str) -> Report:
-    """Count the tickets opened in the period, by category."""
+def may_see(user: User) -> bool:
+    """The dashboard is the gestor's."""
+    return user.profile == Profile.MANAGER
+
+
+def build(user: User, period: str) -> Report:
+    """Count the tickets opened in the period, by category (the gestor's; NotFound for others)."""
+    if not may_see(user):
+        raise NotFound("Página não encontrada.")
     if period not in PERIODS:
         period = "30"
     now = clock.now()

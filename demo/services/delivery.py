@@ -28,6 +28,7 @@ from ..database import end_read, writing
 from ..extensions import db
 from ..models import EmailStatus, OutgoingEmail, Profile
 from . import clock
+from .errors import NotFound
 
 #: How long a sender holds a message it is delivering (longer than any SMTP timeout).
 CLAIM = timedelta(minutes=5)
@@ -194,12 +195,12 @@ def outbox(limit: int = 200) -> list[OutgoingEmail]:
     return list(db.session.scalars(query))
 
 
-def readable(message_id: int) -> OutgoingEmail | None:
-    """One e-mail whose text may be shown, or None."""
-    if not may_read_bodies():
-        return None
-    row = db.session.get(OutgoingEmail, message_id)
-    return row if row is not None and row.message else None
+def readable(message_id: int) -> OutgoingEmail:
+    """One e-mail whose text may be shown; NotFound otherwise."""
+    row = db.session.get(OutgoingEmail, message_id) if may_read_bodies() else None
+    if row is None or not row.message:
+        raise NotFound("E-mail não encontrado.")
+    return row
 
 
 def pending_count() -> int:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Ticket, User
-from . import categories, mail, teams, tickets
+from . import categories, mail, teams, workflow
 
 #: What each event says: subject, first paragraph, and what the reader should do next.
 EVENTS = {
@@ -66,13 +66,16 @@ def moved(ticket: Ticket, actor: User, step: str, decision: str, comment: str) -
         }
         _send(ticket, sorted(involved), "encerrado", comment)
         return
-    lane = tickets.process().step(ticket.current_step).lane
+    proc = workflow.current_process()
+    lane = proc.step(ticket.current_step).lane
     if lane == teams.REQUESTER_LANE:
-        event = "solucao" if ticket.current_step == "validacao" else "informacao"
+        # A requester's step with decisions is the validation of a solution (accept or
+        # refuse); one without asks for information. The BPMN says which is which.
+        event = "solucao" if proc.decisions(ticket.current_step) else "informacao"
         _send(ticket, [ticket.requester.email], event, comment)
         return
     if actor.id == ticket.requester_id:
-        event = "recusa" if step == "validacao" else "resposta"
+        event = "recusa" if proc.decisions(step) else "resposta"
         _send(ticket, _group_emails(lane), event, comment)
         return
     _to_group(ticket, actor)
@@ -81,7 +84,9 @@ def moved(ticket: Ticket, actor: User, step: str, decision: str, comment: str) -
 
 def _to_group(ticket: Ticket, actor: User | None = None) -> None:
     """Tell the group of the current step that a task waits (not the one who sent it there)."""
-    lane = tickets.process().step(ticket.current_step).lane if ticket.current_step else None
+    lane = (
+        workflow.current_process().step(ticket.current_step).lane if ticket.current_step else None
+    )
     if lane and lane != teams.REQUESTER_LANE:
         others = [email for email in _group_emails(lane) if actor is None or email != actor.email]
         _send(ticket, others, "nova_tarefa", "")
@@ -95,7 +100,7 @@ def _group_emails(group: str) -> list[str]:
 
 
 def _send(ticket: Ticket, recipients: list[str], event: str, comment: str) -> None:
-    step = tickets.process().step(ticket.current_step) if ticket.current_step else None
+    step = workflow.current_process().step(ticket.current_step) if ticket.current_step else None
     values = {"step": step.name if step else "Encerrado", "group": step.lane if step else ""}
     subject, intro, hint = (text.format(**values) for text in EVENTS[event])
     for address in recipients:

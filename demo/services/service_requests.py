@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ServiceRequest, User
+from .errors import NotFound
 
 
 def for_user(user: User) -> list[ServiceRequest]:
@@ -18,7 +19,9 @@ def for_user(user: User) -> list[ServiceRequest]:
     return list(db.session.scalars(query))
 
 
-def get_for_user(user: User, request_id: int) -> ServiceRequest | None:
-    """One of the user's requests; None for anyone else's."""
+def get_own(user: User, request_id: int) -> ServiceRequest:
+    """One of the user's requests; NotFound for anyone else's."""
     item = db.session.get(ServiceRequest, request_id)
-    return item if item is not None and item.user_id == user.id else None
+    if item is None or item.user_id != user.id:
+        raise NotFound("Solicitação não encontrada.")
+    return item

@@ -16,32 +16,30 @@ from ..database import writing
 from ..extensions import db
 from ..models import Note, StepRecord, Ticket, TicketStatus, User
 from . import attachments, clock, notifications, teams, tickets, workflow
+from .errors import Conflict, Invalid, NotFound
 
 COMMENT_MAX = 10_000
 #: The requester's answer to a request for information (a step without a decision).
 ANSWER = "responder"
 
 
-class TaskError(tickets.TicketError):
-    """A refused action (message in Portuguese; 404 when the task must stay invisible)."""
+TASK_NOT_FOUND = "Tarefa não encontrada."
 
 
-class TaskMoved(TaskError):
+class TaskMoved(Conflict):
     """Somebody else moved the ticket since the page was shown."""
 
-    def __init__(self):
-        super().__init__(
-            "Este chamado já foi movido por outra pessoa enquanto você o via. "
-            "Confira a situação atual antes de agir de novo.",
-            status=409,
-        )
+    default_message = (
+        "Este chamado já foi movido por outra pessoa enquanto você o via. "
+        "Confira a situação atual antes de agir de novo."
+    )
 
 
 def current_lane(ticket: Ticket) -> str | None:
     """The lane (group) of the ticket's current step."""
     if ticket.current_step is None:
         return None
-    return tickets.process().step(ticket.current_step).lane
+    return workflow.current_process().step(ticket.current_step).lane
 
 
 def current_record(ticket: Ticket) -> StepRecord | None:
@@ -70,7 +68,7 @@ def requesters_turn(user: User, ticket: Ticket) -> bool:
 def queue(user: User) -> list[Ticket]:
     """Open tickets whose current task belongs to one of the user's groups, by deadline."""
     groups = teams.groups_of(user)
-    steps = [s.id for s in tickets.process().steps if s.lane in groups]
+    steps = [s.id for s in workflow.current_process().steps if s.lane in groups]
     if not steps:
         return []
     query = (
@@ -84,8 +82,8 @@ def queue(user: User) -> list[Ticket]:
 def task_for(user: User, number: str) -> Ticket:
     """The ticket whose current task the user may work on; 404 for anyone else."""
     ticket = tickets.get_visible(user, number)
-    if ticket is None or not can_act(user, ticket):
-        raise TaskError("Tarefa não encontrada.", status=404)
+    if not can_act(user, ticket):
+        raise NotFound(TASK_NOT_FOUND)
     return ticket
 
 
@@ -95,10 +93,9 @@ def claim(ticket: Ticket, user: User, version: int) -> None:
         raise TaskMoved()
     record = current_record(ticket)
     if record.assignee_id not in (None, user.id):
-        raise TaskError(
+        raise Conflict(
             f"Esta tarefa já foi assumida por {record.assignee.name}. "
-            "Peça que ela seja liberada antes de assumi-la.",
-            status=409,
+            "Peça que ela seja liberada antes de assumi-la."
         )
     with writing():
         _bump(ticket, version)
@@ -111,10 +108,19 @@ def release(ticket: Ticket, user: User, version: int) -> None:
         raise TaskMoved()
     record = current_record(ticket)
     if record.assignee_id != user.id:
-        raise TaskError("Só quem assumiu a tarefa pode liberá-la.", status=409)
+        raise Conflict("Só quem assumiu a tarefa pode liberá-la.")
     with writing():
         _bump(ticket, version)
         current_record(ticket).assignee = None
+
+
+def may_decide(user: User, ticket: Ticket) -> bool:
+    """Whether the user may decide the current task now: theirs to do, and not a colleague's.
+
+    After a refused stale action the ticket may have left the user's groups; a task a colleague
+    took is theirs to decide.
+    """
+    return can_act(user, ticket) and held_by_other(ticket, user) is None
 
 
 def held_by_other(ticket: Ticket, user: User) -> str | None:
@@ -138,7 +144,7 @@ class Choice:
 
 def choices(ticket: Ticket) -> list[Choice]:
     """What can be decided on the ticket's current step, read from the BPMN."""
-    proc = tickets.process()
+    proc = workflow.current_process()
     step = ticket.current_step
     if step is None:
         return []
@@ -163,33 +169,32 @@ def act(
 ) -> Ticket:
     """Complete the current task with a decision: the ticket moves on through the BPMN."""
     if not can_act(user, ticket):
-        raise TaskError("Tarefa não encontrada.", status=404)
+        raise NotFound(TASK_NOT_FOUND)
     # Judge the decision against the state the person saw, not a newer one.
     if version != ticket.version:
         raise TaskMoved()
     holder = held_by_other(ticket, user)
     if holder:
-        raise TaskError(
-            f"Esta tarefa foi assumida por {holder}. Peça que ela seja liberada antes de agir.",
-            status=409,
+        raise Conflict(
+            f"Esta tarefa foi assumida por {holder}. Peça que ela seja liberada antes de agir."
         )
     offered = {choice.value: choice for choice in choices(ticket)}
     if decision not in offered:
-        raise TaskError("Ação inválida para a etapa atual.", "decisao")
+        raise Invalid("Ação inválida para a etapa atual.", "decisao")
     comment = (comment or "").strip()
     if offered[decision].comment_required and not comment:
-        raise TaskError("Escreva um comentário: ele explica a ação a quem vai ler.", "comentario")
+        raise Invalid("Escreva um comentário: ele explica a ação a quem vai ler.", "comentario")
     if len(comment) > COMMENT_MAX:
-        raise TaskError(f"O comentário deve ter no máximo {COMMENT_MAX} caracteres.", "comentario")
+        raise Invalid(f"O comentário deve ter no máximo {COMMENT_MAX} caracteres.", "comentario")
     # The limit is per ticket, as on the form; the version check below keeps the count current.
     if files and len(ticket.attachments) + len(files) > attachments.max_count():
-        raise TaskError(
+        raise Invalid(
             f"O chamado já tem {len(ticket.attachments)} anexo(s) e o limite é de "
             f"{attachments.max_count()} arquivos por chamado.",
             "anexos",
         )
     staged = _stage(files or [])
-    proc = tickets.process()
+    proc = workflow.current_process()
     step = ticket.current_step
     moment = clock.now()
     new_state = workflow.complete(
@@ -224,9 +229,9 @@ def add_note(ticket: Ticket, user: User, text: str) -> Note:
     """An internal note of the support team (never shown to the requester)."""
     text = (text or "").strip()
     if not text:
-        raise TaskError("Escreva a nota interna.", "nota")
+        raise Invalid("Escreva a nota interna.", "nota")
     if len(text) > COMMENT_MAX:
-        raise TaskError(f"A nota deve ter no máximo {COMMENT_MAX} caracteres.", "nota")
+        raise Invalid(f"A nota deve ter no máximo {COMMENT_MAX} caracteres.", "nota")
     with writing():
         note = Note(
             ticket=ticket, author=user, kind=Note.INTERNAL, step=ticket.current_step, text=text
@@ -276,10 +281,10 @@ def _stage(files: list[tuple[BinaryIO, str | None]]) -> list[attachments.StagedF
     try:
         for stream, name in files:
             staged.append(attachments.stage(stream, name))
-    except attachments.AttachmentError as error:
+    except Invalid:
         for item in staged:
             item.discard()
-        raise TaskError(error.message, "anexos", error.status) from error
+        raise
     return staged
 
 

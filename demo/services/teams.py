@@ -27,6 +27,11 @@ def _teams() -> dict:
     return current_app.extensions["portal.teams"]
 
 
+def is_support_team(user: User) -> bool:
+    """Whether the user works on the support team's side (its screens, its internal notes)."""
+    return user.profile in (Profile.AGENT, Profile.MANAGER)
+
+
 def groups_of(user: User) -> set[str]:
     """The support groups a user works in (the gestor oversees all of them)."""
     groups = _teams()["groups"]

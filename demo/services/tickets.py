@@ -6,40 +6,24 @@ the API and the CLI cannot disagree about who sees what.
 
 from __future__ import annotations
 
+import enum
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
 from sqlalchemy import Select, select
 
 from ..database import writing
 from ..extensions import db
-from ..models import Profile, StepRecord, Ticket, TicketStatus, User
-from . import attachments, categories, clock, notifications, numbering, workflow
+from ..models import Attachment, Note, Profile, StepRecord, Ticket, TicketStatus, User
+from . import attachments, categories, clock, notifications, numbering, teams, workflow
+from .errors import Conflict, Forbidden, Invalid, NotFound, Problems, ServiceError
 
 SUBJECT_MAX = 150
 DESCRIPTION_MAX = 10_000
 #: The lane of the requester's own steps, for drafts and the history.
 REQUESTER_GROUP = "Solicitante"
-
-
-class TicketError(Exception):
-    """A refusal with a Portuguese message, the form field concerned and an HTTP status."""
-
-    def __init__(self, message: str, field: str | None = None, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.status = status
-
-
-def process() -> workflow.Process:
-    """The ticket process of the running app (conf/processos/chamado.bpmn)."""
-    conf = Path(current_app.config["CONF_DIR"])
-    return workflow.load_process(conf / current_app.config["TICKET_PROCESS"])
 
 
 def may_open(user: User) -> bool:
@@ -63,14 +47,21 @@ def visible(user: User) -> Select[tuple[Ticket]]:
     return query.where((Ticket.status != TicketStatus.DRAFT) | (Ticket.requester_id == user.id))
 
 
-def get_visible(user: User, number: str) -> Ticket | None:
-    """The ticket with this number if the user may see it, else None (the caller answers 404)."""
+NOT_FOUND = "Chamado não encontrado."
+
+
+def get_visible(user: User, number: str) -> Ticket:
+    """The ticket with this number if the user may see it; NotFound otherwise (any reason)."""
     parsed = numbering.parse_number(number)
     if parsed is None:
-        return None
+        raise NotFound(NOT_FOUND)
     year, sequence = parsed
-    query = visible(user).where(Ticket.year == year, Ticket.sequence == sequence)
-    return db.session.scalar(query)
+    ticket = db.session.scalar(
+        visible(user).where(Ticket.year == year, Ticket.sequence == sequence)
+    )
+    if ticket is None:
+        raise NotFound(NOT_FOUND)
+    return ticket
 
 
 def search(user: User, text: str) -> list[Ticket]:
@@ -105,8 +96,8 @@ def mine(user: User) -> tuple[list[Ticket], list[Ticket]]:
 def open_draft(user: User) -> Ticket:
     """Open the form: reserve the next number and start the process (Abertura de Chamado)."""
     if not may_open(user):
-        raise TicketError("Somente solicitantes abrem chamados.", status=403)
-    proc = process()
+        raise Forbidden("Somente solicitantes abrem chamados.")
+    proc = workflow.current_process()
     state = workflow.start(proc)
     step_id = workflow.ready_step(proc, state)
     moment = clock.now()
@@ -129,11 +120,11 @@ def open_draft(user: User) -> Ticket:
     return ticket
 
 
-def get_draft(user: User, number: str) -> Ticket | None:
-    """The user's own draft with this number, or None."""
+def get_own(user: User, number: str) -> Ticket:
+    """A ticket the user opened (a draft, or one already sent); NotFound for anyone else's."""
     ticket = get_visible(user, number)
-    if ticket is None or ticket.requester_id != user.id:
-        return None
+    if ticket.requester_id != user.id:
+        raise NotFound(NOT_FOUND)
     return ticket
 
 
@@ -146,21 +137,21 @@ class DraftInput:
     description: str
 
 
-def save_draft(ticket: Ticket, data: DraftInput) -> list[TicketError]:
+def save_draft(ticket: Ticket, data: DraftInput) -> list[ServiceError]:
     """Keep what is valid of the typed text; return the problems (the form shows them)."""
     problems = []
     known_category = not data.category or categories.get(data.category) is not None
     if not known_category:
-        problems.append(TicketError("Categoria desconhecida: escolha uma das opções.", "categoria"))
+        problems.append(Invalid("Categoria desconhecida: escolha uma das opções.", "categoria"))
     subject = _clean_text(data.subject, multiline=False).strip()
     if len(subject) > SUBJECT_MAX:
         problems.append(
-            TicketError(f"O assunto deve ter no máximo {SUBJECT_MAX} caracteres.", "assunto")
+            Invalid(f"O assunto deve ter no máximo {SUBJECT_MAX} caracteres.", "assunto")
         )
     description = _clean_text(data.description, multiline=True)
     if len(description) > DESCRIPTION_MAX:
         problems.append(
-            TicketError(
+            Invalid(
                 f"A descrição deve ter no máximo {DESCRIPTION_MAX:,} caracteres.".replace(",", "."),
                 "descricao",
             )
@@ -178,10 +169,10 @@ def save_draft(ticket: Ticket, data: DraftInput) -> list[TicketError]:
 
 def add_attachments(
     ticket: Ticket, user: User, files: list[tuple[BinaryIO, str | None]]
-) -> list[TicketError]:
+) -> list[ServiceError]:
     """Store the acceptable files on the draft; return one problem per refused file."""
     _require_draft(ticket)
-    problems: list[TicketError] = []
+    problems: list[ServiceError] = []
     staged: list[attachments.StagedFile] = []
     room = attachments.max_count() - len(ticket.attachments)
     # Files are checked and copied before the ticket is locked: a large upload must not hold
@@ -192,8 +183,8 @@ def add_attachments(
             continue
         try:
             staged.append(attachments.stage(stream, name))
-        except attachments.AttachmentError as error:
-            problems.append(TicketError(error.message, "anexos", error.status))
+        except Invalid as error:
+            problems.append(error)
     if not staged:
         return problems
     with attachments.placed_after_commit(staged):
@@ -208,25 +199,24 @@ def add_attachments(
     return problems
 
 
-def _too_many(name: str | None) -> TicketError:
-    return TicketError(
+def _too_many(name: str | None) -> Invalid:
+    return Invalid(
         f"“{attachments.clean_name(name)}” não foi anexado: o limite é de "
         f"{attachments.max_count()} arquivos por chamado.",
         "anexos",
     )
 
 
-def remove_attachment(ticket: Ticket, attachment_id: int) -> bool:
+def remove_attachment(ticket: Ticket, attachment_id: int) -> None:
     """Remove an attachment of a draft (after approval attachments are part of the record)."""
     with writing():
         _lock_draft(ticket)
         attachment = next((a for a in ticket.attachments if a.id == attachment_id), None)
         if attachment is None:
-            return False
+            raise NotFound("Anexo não encontrado neste chamado.", "anexos")
         stored = attachment.stored_name
         ticket.attachments.remove(attachment)
     attachments.delete_file(stored)
-    return True
 
 
 def approve(ticket: Ticket, user: User) -> Ticket:
@@ -234,23 +224,23 @@ def approve(ticket: Ticket, user: User) -> Ticket:
 
     The ticket is locked first, so a double click (or two tabs) approves it only once.
     """
-    proc = process()
+    proc = workflow.current_process()
     with writing():
         _lock_draft(ticket)
         problems = []
         category = categories.get(ticket.category_code)
         if category is None:
-            problems.append(TicketError("Escolha a categoria do chamado.", "categoria"))
+            problems.append(Invalid("Escolha a categoria do chamado.", "categoria"))
         if not ticket.subject.strip():
-            problems.append(TicketError("Informe o assunto do chamado.", "assunto"))
+            problems.append(Invalid("Informe o assunto do chamado.", "assunto"))
         if not ticket.description.strip():
-            problems.append(TicketError("Descreva a sua solicitação.", "descricao"))
+            problems.append(Invalid("Descreva a sua solicitação.", "descricao"))
         if problems:
-            raise ApprovalRefused(problems)
+            raise Problems(problems)
         moment = clock.now()
         step_id = ticket.current_step
         ticket.process_state = workflow.complete(proc, ticket.process_state, step_id, None, {})
-        _finish_record(ticket, step_id, moment, decision="aprovar")
+        _finish_record(ticket, step_id, moment, decision=None)
         ticket.status = TicketStatus.OPEN
         ticket.opened_at = moment
         ticket.deadline_hours = category.hours
@@ -263,17 +253,9 @@ def approve(ticket: Ticket, user: User) -> Ticket:
     return ticket
 
 
-class ApprovalRefused(TicketError):
-    """Aprovar refused: one or more fields to fix."""
-
-    def __init__(self, problems: list[TicketError]):
-        super().__init__(problems[0].message, problems[0].field)
-        self.problems = problems
-
-
 def _require_draft(ticket: Ticket) -> None:
     if ticket.status != TicketStatus.DRAFT:
-        raise TicketError("Este chamado já foi enviado e não pode mais ser alterado.", status=409)
+        raise Conflict("Este chamado já foi enviado e não pode mais ser alterado.")
 
 
 def _lock_draft(ticket: Ticket) -> None:
@@ -308,7 +290,7 @@ def new_record(proc: workflow.Process, step_id: str, moment: datetime, assignee=
     )
 
 
-def _finish_record(ticket: Ticket, step_id: str, moment: datetime, decision: str) -> None:
+def _finish_record(ticket: Ticket, step_id: str, moment: datetime, decision: str | None) -> None:
     for record in reversed(ticket.steps):
         if record.step == step_id and record.finished_at is None:
             record.finished_at = moment
@@ -319,47 +301,90 @@ def _finish_record(ticket: Ticket, step_id: str, moment: datetime, decision: str
 # --- reading ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Flow:
+    """The fluxo vivo: the process's steps, which the ticket completed, where it is now."""
+
+    bpmn_xml: str
+    steps: list[tuple[workflow.Step, str]]  # (step, "atual" | "concluida" | "")
+    completed: set[str]
+    current: str | None
+
+
+def flow(ticket: Ticket) -> Flow:
+    """Where the ticket stands in its process, step by step."""
+    proc = workflow.current_process()
+    done = set(workflow.completed_steps(proc, ticket.process_state))
+    steps = [
+        (
+            step,
+            "atual" if step.id == ticket.current_step else "concluida" if step.id in done else "",
+        )
+        for step in proc.steps
+    ]
+    return Flow(proc.bpmn_xml, steps, done, ticket.current_step)
+
+
+def attachment_of(ticket: Ticket, attachment_id: int) -> Attachment:
+    """One attachment of a ticket the user may see, with its file; NotFound otherwise."""
+    item = next((a for a in ticket.attachments if a.id == attachment_id), None)
+    if item is None or not attachments.path_of(item.stored_name).is_file():
+        raise NotFound("Anexo não encontrado.")
+    return item
+
+
+def public_notes(ticket: Ticket) -> list[Note]:
+    """The notes everyone who sees the ticket reads: public replies and the portal's own."""
+    return [note for note in ticket.notes if note.kind != Note.INTERNAL]
+
+
+def internal_notes(user: User, ticket: Ticket) -> list[Note]:
+    """The support team's internal notes: for the team only, never for a requester."""
+    if not teams.is_support_team(user):
+        return []
+    return [note for note in ticket.notes if note.kind == Note.INTERNAL]
+
+
 def step_name(ticket: Ticket) -> str:
     """The name of the ticket's current step, or "Encerrado"."""
     if ticket.current_step is None:
         return "Encerrado"
-    return process().step(ticket.current_step).name
+    return workflow.current_process().step(ticket.current_step).name
+
+
+class DeadlineState(enum.StrEnum):
+    """Where a ticket stands against its deadline (the rows' highlighting uses the value)."""
+
+    NONE = "sem-prazo"  # a draft: set at Aprovar
+    IN_TIME = "no-prazo"
+    NEAR = "perto"  # the last quarter of the deadline
+    OVERDUE = "vencido"
+    CLOSED = "encerrado"
 
 
 @dataclass(frozen=True)
 class Deadline:
-    """The deadline as the requester sees it."""
+    """The deadline of a ticket at an instant: when, how it stands, and the time left.
+
+    `left` is negative once the deadline has passed; None when there is no running deadline.
+    """
 
     due_at: datetime | None
-    text: str
-    state: str  # "no-prazo", "perto", "vencido", "encerrado", "sem-prazo"
+    state: DeadlineState
+    left: timedelta | None
 
 
 def deadline(ticket: Ticket, at: datetime | None = None) -> Deadline:
     """Time left (or over) until the ticket's due instant (horas corridas)."""
     if ticket.due_at is None:
-        return Deadline(None, "Definido ao aprovar", "sem-prazo")
+        return Deadline(None, DeadlineState.NONE, None)
     if ticket.status == TicketStatus.CLOSED:
-        return Deadline(ticket.due_at, "Chamado encerrado", "encerrado")
+        return Deadline(ticket.due_at, DeadlineState.CLOSED, None)
     left = ticket.due_at - (at or clock.now())
     if left.total_seconds() < 0:
-        return Deadline(ticket.due_at, f"Vencido há {duration(-left)}", "vencido")
+        return Deadline(ticket.due_at, DeadlineState.OVERDUE, left)
     near = left <= timedelta(hours=ticket.deadline_hours or 0) * 0.25
-    return Deadline(ticket.due_at, f"Faltam {duration(left)}", "perto" if near else "no-prazo")
-
-
-def duration(span: timedelta) -> str:
-    """A duration in Portuguese: 1 dia 2 h 05 min, 3 h 20 min, 45 min."""
-    minutes = int(span.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = []
-    if days:
-        parts.append(f"{days} dia" + ("s" if days > 1 else ""))
-    if hours or days:
-        parts.append(f"{hours} h")
-    parts.append(f"{minutes:02d} min" if (hours or days) else f"{minutes} min")
-    return " ".join(parts)
+    return Deadline(ticket.due_at, DeadlineState.NEAR if near else DeadlineState.IN_TIME, left)
 
 
 @dataclass(frozen=True)
@@ -370,14 +395,16 @@ class HistoryRow:
     who: str
     started_at: datetime
     finished_at: datetime | None
-    duration: str
-    outcome: str
+    duration: timedelta
+    #: The label in the BPMN of how the pass ended ("Resolver", "Aprovar"); None while it is
+    #: open, or when the step ends without a named way out (an answer).
+    outcome: str | None
     comment: str
 
 
 def history(ticket: Ticket, at: datetime | None = None) -> list[HistoryRow]:
     """Status: every pass through every step, oldest first, with who, when and how long."""
-    proc = process()
+    proc = workflow.current_process()
     moment = at or clock.now()
     rows = []
     for record in ticket.steps:
@@ -388,7 +415,7 @@ def history(ticket: Ticket, at: datetime | None = None) -> list[HistoryRow]:
                 who=record.assignee.name if record.assignee else record.group,
                 started_at=record.started_at,
                 finished_at=record.finished_at,
-                duration=duration(end - record.started_at),
+                duration=end - record.started_at,
                 outcome=_outcome(proc, record),
                 comment=record.comment,
             )
@@ -396,12 +423,13 @@ def history(ticket: Ticket, at: datetime | None = None) -> list[HistoryRow]:
     return rows
 
 
-def _outcome(proc: workflow.Process, record: StepRecord) -> str:
+def _outcome(proc: workflow.Process, record: StepRecord) -> str | None:
     if record.finished_at is None:
-        return "Em andamento"
+        return None
     if record.decision and record.decision in proc.decisions(record.step):
         return proc.decision_label(record.step, record.decision)
-    return {"aprovar": "Aprovado"}.get(record.decision or "", "Concluída")
+    # A step done without a decision: the name of its flow in the BPMN ("Aprovar").
+    return proc.completion_label(record.step)
 
 
 @dataclass(frozen=True)
@@ -413,7 +441,7 @@ class ListingRow:
     started_at: datetime
     finished_at: datetime | None
     passes: int
-    situation: str
+    in_progress: bool
 
 
 def consolidated_steps(ticket: Ticket) -> list[ListingRow]:
@@ -432,7 +460,7 @@ def consolidated_steps(ticket: Ticket) -> list[ListingRow]:
                 started_at=records[0].started_at,
                 finished_at=None if open_pass else records[-1].finished_at,
                 passes=len(records),
-                situation="Em andamento" if open_pass else "Concluída",
+                in_progress=open_pass,
             )
         )
     return rows

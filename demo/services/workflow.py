@@ -78,7 +78,12 @@ class Process:
     steps: tuple[Step, ...]
     bpmn_xml: str
     _decisions: dict[str, tuple[Decision, ...]] = field(repr=False)
+    _completions: dict[str, str] = field(repr=False)
     _spec: Any = field(repr=False)
+
+    def completion_label(self, step_id: str) -> str | None:
+        """The label of a step done without a decision, e.g. "Aprovar" (its flow's name)."""
+        return self._completions.get(step_id)
 
     def step(self, step_id: str) -> Step:
         """Return the step with this id (KeyError if the process has none)."""
@@ -97,6 +102,14 @@ class Process:
             if item.value == decision:
                 return item.label
         raise KeyError((step_id, decision))
+
+
+def current_process() -> Process:
+    """The ticket process of the running app (TICKET_PROCESS in conf/portal.toml)."""
+    from flask import current_app
+
+    conf = Path(current_app.config["CONF_DIR"])
+    return load_process(conf / current_app.config["TICKET_PROCESS"])
 
 
 def load_process(path: str | PathLike[str]) -> Process:
@@ -137,6 +150,9 @@ def _load(path: str, mtime_ns: int) -> Process:
         steps=steps,
         bpmn_xml=raw.decode("utf-8"),
         _decisions={step.id: _read_decisions(node, step.id) for step in steps},
+        _completions={
+            step.id: label for step in steps if (label := _read_completion(node, step.id))
+        },
         _spec=spec,
     )
 
@@ -162,6 +178,17 @@ def _read_decisions(process: etree._Element, step_id: str) -> tuple[Decision, ..
         Decision(value, flow.get("name") or value)
         for value, flow in zip(values, flows, strict=True)
     )
+
+
+def _read_completion(process: etree._Element, step_id: str) -> str | None:
+    """The name of a step's only outgoing flow when it leads straight on (no gateway)."""
+    outgoing = process.xpath("bpmn:sequenceFlow[@sourceRef=$id]", namespaces=_NS, id=step_id)
+    if len(outgoing) != 1:
+        return None
+    target = outgoing[0].get("targetRef")
+    if process.xpath("bpmn:exclusiveGateway[@id=$id]", namespaces=_NS, id=target):
+        return None
+    return outgoing[0].get("name")
 
 
 def _decision_value(flow: etree._Element) -> str | None:
