@@ -32,7 +32,8 @@ run: db docs
 	@echo "Portal em http://127.0.0.1:$(PORT)/  (site mapa: http://127.0.0.1:$(PORT)/mapa/)"
 	$(RUN_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debugger --no-reload
 
-# The manual: HTML (served at /manual/ by `make run`), EPUB, and one page for printing.
+# The manual, served at /manual/ by `make run`: HTML, EPUB, and one page (also printed to PDF by
+# Chromium, when there is one: see docs/_ext/manual_pdf.py).
 docs: setup
 	$(SPHINX) -b html docs docs/_build/html
 	$(SPHINX) -b epub docs docs/_build/epub

@@ -45,7 +45,7 @@ author = "Equipe do Portal de Suporte Técnico"
 copyright = "2026, Equipe do Portal de Suporte Técnico"
 language = "pt_BR"
 root_doc = "index"
-extensions = ["passos", "portal_conf", "manual_html", "sphinx_rtd_theme"]
+extensions = ["passos", "portal_conf", "manual_html", "manual_pdf", "sphinx_rtd_theme"]
 exclude_patterns = ["_build", "_themes", "Thumbs.db", ".DS_Store"]
 templates_path = []
 # sphinx-rtd-theme with accessible templates of our own, free of inline scripts and styles.
@@ -59,6 +59,9 @@ today_fmt = "%d/%m/%Y"
 html_last_updated_fmt = today_fmt
 epub_basename = "manual"
 epub_show_urls = "no"
+# The one-page build is also printed to PDF by Chromium (docs/_ext/manual_pdf.py).
+manual_pdf = "manual.pdf"
+manual_pdf_rodape = f"{PORTAL['SUPPORT_SITE_NAME']} · {PORTAL['SUPPORT_SITE_URL']}"
 
 # What the theme shows on every page: the way back to the portal (which serves the manual at
 # /manual/, so "/" is the portal wherever it runs), and the other editions, served beside it.
@@ -67,7 +70,7 @@ html_context = {
     "portal_address": PORTAL["SUPPORT_SITE_URL"],
     "portal_name": PORTAL["SUPPORT_SITE_NAME"],
     "portal_phone": PORTAL["SUPPORT_PHONE"],
-    "manual_pdf": "manual.pdf",
+    "manual_pdf": manual_pdf,
     "manual_epub": f"{epub_basename}.epub",
 }
 

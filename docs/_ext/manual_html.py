@@ -5,6 +5,7 @@ The theme (docs/_themes/manual) does the rest; this is what a template cannot re
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -66,7 +67,20 @@ window.Stemmer = function () {
         return super().stem(without_accents(word))
 
 
+# In the one-page build, Sphinx links a chapter's sections as "#document-chapter#section".
+_DOUBLE_ANCHOR = re.compile(r'href="#document-[^"#]*#')
+
+
+def _one_page_toctree(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Make the one-page build's table of contents link its sections to where they are."""
+    if app.builder.name != "singlehtml" or "toctree" not in context:
+        return
+    toctree = context["toctree"]
+    context["toctree"] = lambda **options: _DOUBLE_ANCHOR.sub('href="#', toctree(**options))
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
+    app.connect("html-page-context", _one_page_toctree)
     for builder in BUILDERS:
         app.set_translator(builder, Translator)
     app.add_search_language(PortugueseWithoutAccents)
