@@ -55,6 +55,8 @@ html_title = "Manual do Portal de Suporte Técnico"
 html_show_sourcelink = False
 html_show_sphinx = False
 html_theme_options = {"navigation_depth": 3}
+# After doctools.js (200), before translations.js (500): see the file.
+html_js_files = [("translations-csp.js", {"priority": 300})]
 today_fmt = "%d/%m/%Y"
 html_last_updated_fmt = today_fmt
 epub_basename = "manual"

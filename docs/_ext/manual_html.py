@@ -45,7 +45,9 @@ class PortugueseWithoutAccents(SearchPortuguese):
     would find nothing. Folding before stemming gives both sides the same stem by construction.
     """
 
-    stopwords = SearchPortuguese.stopwords | {without_accents(w) for w in SearchPortuguese.stopwords}
+    stopwords = SearchPortuguese.stopwords | {
+        without_accents(word) for word in SearchPortuguese.stopwords
+    }
     # The JavaScript side: Snowball's Portuguese stemmer (shipped by Sphinx), after the same fold.
     js_stemmer_rawcode = ""
     js_stemmer_code = "\n".join(
@@ -71,7 +73,7 @@ window.Stemmer = function () {
 _DOUBLE_ANCHOR = re.compile(r'href="#document-[^"#]*#')
 
 
-def _one_page_toctree(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def _one_page_toctree(app: Sphinx, pagename: str, template: str, context: dict, doctree) -> None:
     """Make the one-page build's table of contents link its sections to where they are."""
     if app.builder.name != "singlehtml" or "toctree" not in context:
         return

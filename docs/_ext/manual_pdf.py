@@ -21,7 +21,10 @@ logger = logging.getLogger(__name__)
 
 #: How often the table of contents may move a chapter before the build gives up.
 PASSES = 3
-PAGE = {"format": "A4", "margin": {"top": "22mm", "bottom": "20mm", "left": "18mm", "right": "18mm"}}
+PAGE = {
+    "format": "A4",
+    "margin": {"top": "22mm", "bottom": "20mm", "left": "18mm", "right": "18mm"},
+}
 # Chromium's header and footer are separate documents: the page's stylesheets do not reach
 # them, so their (tiny) styles must be inline. The PDF is no web page: no CSP applies to it.
 HEADER = (

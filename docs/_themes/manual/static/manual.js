@@ -12,16 +12,14 @@ jQuery(function () {
     window.addEventListener("resize", focusableWhenScrolling);
   });
 
-  // The menu button on small screens says whether the menu is open.
+  // The menu button on small screens says whether the menu is open (theme.js opens and
+  // closes it by a class, also when a link inside is followed).
   const toggle = document.querySelector("button.manual-menu");
   const menu = document.querySelector(".wy-nav-side");
   if (toggle && menu) {
-    toggle.addEventListener("click", function () {
-      // theme.js toggles the menu in its handler on the document, after this one.
-      setTimeout(function () {
-        toggle.setAttribute("aria-expanded", String(menu.classList.contains("shift")));
-      });
-    });
+    new MutationObserver(function () {
+      toggle.setAttribute("aria-expanded", String(menu.classList.contains("shift")));
+    }).observe(menu, { attributes: true, attributeFilter: ["class"] });
   }
 });
 
