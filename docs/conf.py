@@ -60,6 +60,7 @@ html_js_files = [("translations-csp.js", {"priority": 300})]
 today_fmt = "%d/%m/%Y"
 html_last_updated_fmt = today_fmt
 epub_basename = "manual"
+epub_theme = "manual-epub"
 epub_show_urls = "no"
 # The one-page build is also printed to PDF by Chromium (docs/_ext/manual_pdf.py).
 manual_pdf = "manual.pdf"
