@@ -13,7 +13,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from apoio_chamados import MARIA, REQUESTER_PASSWORD, open_form
 from apoio_navegador import require_chromium
+
+from demo import config
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -222,26 +225,49 @@ def test_the_manual_replays_and_every_figure_matches_the_portal(tmp_path):
     assert "nenhum problema" in result.stdout
 
 
-@pytest.mark.browser
-def test_changing_a_category_deadline_changes_text_and_figure_together(tmp_path):
-    require_chromium()
+def conf_with_consulta_hours(tmp_path: Path, hours: int) -> Path:
+    """A copy of conf/ where only Consulta Técnica's hours changed."""
     conf = tmp_path / "conf"
     shutil.copytree(ROOT / "conf", conf)
     categories = conf / "categorias.toml"
     text = categories.read_text("utf-8")
-    categories.write_text(
-        text.replace("horas = 2\n", "horas = 3\n").replace("02 (duas) horas", "03 (três) horas"),
-        "utf-8",
-    )
-    env = {"PORTAL_CONF_DIR": str(conf)}
+    assert text.count('codigo = "consulta-tecnica"\nnome = "Consulta Técnica"\nhoras = 2\n') == 1
+    categories.write_text(text.replace("horas = 2\n", f"horas = {hours}\n", 1), "utf-8")
+    return conf
 
-    html = sphinx("html", tmp_path / "html", "-q", env=env)
+
+def consulta_deadline(html: str) -> str:
+    """The bracketed deadline after Consulta Técnica's description, as the page shows it."""
+    after = html[html.index("Consulta Técnica") :]
+    return re.sub(r"\s+", " ", re.search(r"\[(solução em até [^\]]*)\]", after).group(1))
+
+
+def test_changing_a_category_deadline_changes_the_portal_and_the_manual_together(
+    tmp_path, app_factory, browser_for, monkeypatch
+):
+    conf = conf_with_consulta_hours(tmp_path, 3)
+    expected = "solução em até 03 (três) horas corridas após o cadastramento da demanda"
+
+    # The portal reads PORTAL_CONF_DIR once, when imported: point that setting at the copy.
+    monkeypatch.setattr(config, "CONF_DIR", conf)
+    requester = browser_for(app_factory())
+    requester.login(MARIA, REQUESTER_PASSWORD)
+    number = open_form(requester)
+    form = requester.client.get(f"/chamados/{number}/formulario").text
+    assert consulta_deadline(form) == expected
+
+    html = sphinx("html", tmp_path / "html", "-q", env={"PORTAL_CONF_DIR": str(conf)})
     assert html.returncode == 0, html.stderr
     page = (tmp_path / "html" / "abertura-de-chamados.html").read_text("utf-8")
-    assert "03 (três) horas corridas" in page
-    assert "02 (duas) horas corridas" not in page
+    assert consulta_deadline(page) == expected
+    assert "02 (duas)" not in page and "02 (duas)" not in form
 
-    verify = sphinx("passos-verificacao", tmp_path / "passos", env=env)
+
+@pytest.mark.browser
+def test_changing_a_category_deadline_changes_its_figure(tmp_path):
+    require_chromium()
+    conf = conf_with_consulta_hours(tmp_path, 3)
+    verify = sphinx("passos-verificacao", tmp_path / "passos", env={"PORTAL_CONF_DIR": str(conf)})
     assert verify.returncode != 0
     assert "abertura-de-chamados.rst:" in verify.stdout
     assert "categoria" in verify.stdout
