@@ -100,6 +100,8 @@ def test_every_page_passes_axe_wcag22_aa_under_the_policy(viewport, manual, manu
     try:
         for address in addresses(manual_build):
             page = open_page(context, manual + address)
+            if not page.get_by_role("link", name="Voltar ao portal").is_visible():
+                problems.append(f"{address}: sem o link “Voltar ao portal” à vista")
             check(page, address)
             menu = page.locator("button.manual-menu")
             if menu.is_visible():  # on a phone the chapters are behind the menu button
