@@ -67,6 +67,7 @@ def print_pdf(app: Sphinx, exception: Exception | None) -> None:
             page = browser.new_page()
             page.goto(page_file.as_uri(), wait_until="load")
             page.emulate_media(media="print")
+            page.evaluate("document.fonts.ready.then(() => true)")  # the same text every build
             pages: dict[str, int] = {}
             for _ in range(PASSES):
                 page.evaluate(_NUMBER_TOC, pages)
