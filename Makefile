@@ -9,7 +9,9 @@ PORT ?= 8000
 # The address people type (e-mails and the manual link to it); empty: derived from HOST.
 PUBLIC_URL ?=
 
-SPHINX := $(VENV)/bin/sphinx-build -q -W --keep-going -d docs/_build/doctrees
+# Where `make docs` writes the manual (the tests build theirs elsewhere: DOCS_BUILD=...).
+DOCS_BUILD ?= docs/_build
+SPHINX := $(VENV)/bin/sphinx-build -q -W --keep-going -d $(DOCS_BUILD)/doctrees
 
 .PHONY: setup run dev instance test lint db docs capturas clean
 
@@ -43,11 +45,12 @@ run: instance db docs
 dev: instance db
 	$(FLASK) run --host $(HOST) --port $(PORT) --debug
 
-# The manual: HTML (served at /manual/ by `make run`), EPUB, and one page for printing.
+# The manual, served at /manual/ by `make run`: HTML, EPUB, and one page (also printed to PDF by
+# Chromium, when there is one: see docs/_ext/manual_pdf.py).
 docs: setup
-	$(SPHINX) -b html docs docs/_build/html
-	$(SPHINX) -b epub docs docs/_build/epub
-	$(SPHINX) -b singlehtml docs docs/_build/singlehtml
+	$(SPHINX) -b html docs $(DOCS_BUILD)/html
+	$(SPHINX) -b epub docs $(DOCS_BUILD)/epub
+	$(SPHINX) -b singlehtml docs $(DOCS_BUILD)/singlehtml
 
 # Replay every step of the manual in Chromium and rewrite the figures in docs/_imagens/.
 capturas: setup

@@ -51,17 +51,37 @@ author = "Equipe do Portal de Suporte Técnico"
 copyright = "2026, Equipe do Portal de Suporte Técnico"
 language = "pt_BR"
 root_doc = "index"
-extensions = ["passos", "portal_conf"]
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+extensions = ["passos", "portal_conf", "manual_html", "manual_pdf", "sphinx_rtd_theme"]
+exclude_patterns = ["_build", "_themes", "Thumbs.db", ".DS_Store"]
 templates_path = []
-html_theme = "sphinx_rtd_theme"
+# sphinx-rtd-theme with accessible templates of our own, free of inline scripts and styles.
+html_theme = "manual"
+html_theme_path = ["_themes"]
 html_title = "Manual do Portal de Suporte Técnico"
-html_static_path = ["_static"]
-html_css_files = ["manual.css"]
 html_show_sourcelink = False
+html_show_sphinx = False
 html_theme_options = {"navigation_depth": 3}
-epub_show_urls = "no"
+# After doctools.js (200), before translations.js (500): see the file.
+html_js_files = [("translations-csp.js", {"priority": 300})]
 today_fmt = "%d/%m/%Y"
+html_last_updated_fmt = today_fmt
+epub_basename = "manual"
+epub_theme = "manual-epub"
+epub_show_urls = "no"
+# The one-page build is also printed to PDF by Chromium (docs/_ext/manual_pdf.py).
+manual_pdf = "manual.pdf"
+manual_pdf_rodape = f"{PORTAL['SUPPORT_SITE_NAME']} · {PORTAL['SUPPORT_SITE_URL']}"
+
+# What the theme shows on every page: the way back to the portal (which serves the manual at
+# /manual/, so "/" is the portal wherever it runs), and the other editions, served beside it.
+html_context = {
+    "portal_url": "/",
+    "portal_address": PORTAL["SUPPORT_SITE_URL"],
+    "portal_name": PORTAL["SUPPORT_SITE_NAME"],
+    "portal_phone": PORTAL["SUPPORT_PHONE"],
+    "manual_pdf": manual_pdf,
+    "manual_epub": f"{epub_basename}.epub",
+}
 
 # One home for each fact: the manual reads the portal's settings, never restates them.
 rst_prolog = f"""

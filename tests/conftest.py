@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from demo import create_app
 from demo.extensions import db
 from demo.services import accounts, demo_data, passwords
 
+ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 # Tests never read or write the instance folder of a `make run` on this machine (its address
 # settings, its secret key); subprocesses (the manual's build, the CLI) inherit this.
@@ -194,3 +196,22 @@ def browser_for():
         return Browser(app.test_client(), prefix)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def manual_build(tmp_path_factory) -> Path:
+    """The manual exactly as `make docs` builds it (HTML, EPUB, one page and its PDF), once.
+
+    Its folder has html/, epub/ and singlehtml/, as docs/_build has: the portal's MANUAL_DIR.
+    """
+    folder = tmp_path_factory.mktemp("manual")
+    result = subprocess.run(
+        ["make", "--no-print-directory", "docs", f"DOCS_BUILD={folder}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    output = f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    assert result.returncode == 0, f"make docs falhou:\n{output}"
+    return folder

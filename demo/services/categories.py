@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from ..config import read_toml
+from . import deadline_words
 
 
 @dataclass(frozen=True)
@@ -16,8 +17,13 @@ class Category:
     code: str
     name: str
     hours: int
-    deadline_text: str
+    counted_from: str  # “após o cadastramento da demanda”
     description: str
+
+    @property
+    def deadline_text(self) -> str:
+        """“solução em até 02 (duas) horas corridas após …”, written from the hours alone."""
+        return deadline_words.deadline_phrase(self.hours, self.counted_from)
 
 
 def load(path: str = "categorias.toml") -> list[Category]:
@@ -27,7 +33,7 @@ def load(path: str = "categorias.toml") -> list[Category]:
             code=item["codigo"],
             name=item["nome"],
             hours=int(item["horas"]),
-            deadline_text=item["prazo"],
+            counted_from=item.get("inicio", ""),
             description=" ".join(item["descricao"].split()),
         )
         for item in read_toml(path)["categorias"]

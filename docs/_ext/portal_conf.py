@@ -1,11 +1,13 @@
 """Directives that render facts from the portal's conf/ folder into the manual.
 
 The categories and their deadlines live in conf/categorias.toml; the manual shows them
-with this directive, so changing the hours there changes the manual and the portal together.
+with this directive, and writes each deadline from its hours as the portal does (the same
+function), so changing the hours there changes the manual and the portal together.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tomllib
 from pathlib import Path
@@ -16,7 +18,22 @@ from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
 #: The portal's conf/ folder (PORTAL_CONF_DIR points elsewhere, as it does for the portal).
-CONF = Path(os.environ.get("PORTAL_CONF_DIR", Path(__file__).resolve().parents[2] / "conf"))
+ROOT = Path(__file__).resolve().parents[2]
+CONF = Path(os.environ.get("PORTAL_CONF_DIR", ROOT / "conf"))
+
+
+def _portal_module(relative: str):
+    """A pure module of the portal, from its file: importing it through the demo package would
+    load Flask and the portal into every build of the manual (see docs/conf.py)."""
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(f"portal_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: How the portal writes a deadline; the manual writes it the same way, from the same hours.
+deadline_words = _portal_module("demo/services/deadline_words.py")
 
 
 def read_categories() -> list[dict]:
@@ -32,6 +49,7 @@ class CategoriesDirective(Directive):
     def run(self) -> list[nodes.Node]:
         env = self.state.document.settings.env
         env.note_dependency(str(CONF / "categorias.toml"))
+        env.note_dependency(deadline_words.__file__)
         items = read_categories()
         result = nodes.bullet_list(classes=["categorias"])
         for index, item in enumerate(items):
@@ -40,7 +58,8 @@ class CategoriesDirective(Directive):
             paragraph = nodes.paragraph()
             paragraph += nodes.strong(text=item["nome"])
             ending = "." if last else ";"
-            paragraph += nodes.Text(f" – {description} [{item['prazo']}]{ending}")
+            deadline = deadline_words.deadline_phrase(int(item["horas"]), item.get("inicio", ""))
+            paragraph += nodes.Text(f" – {description} [{deadline}]{ending}")
             result += nodes.list_item("", paragraph)
         return [result]
 
