@@ -10,9 +10,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Application factory (layers: conf/*.toml, instance/portal.toml, PORTAL_*, test_config)."""
-    app = Flask(__name__, instance_path=config.instance_path(), instance_relative_config=True)
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Application factory (layers: conf/*.toml, instance/portal.toml, PORTAL_*, test_config).
+
+    `instance_path` gives a portal its own instance folder (the manual's captures use one, so
+    that the address a `make run` wrote never reaches a figure).
+    """
+    folder = instance_path or config.instance_path()
+    app = Flask(__name__, instance_path=folder, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.load(app, test_config)
 

@@ -26,7 +26,8 @@ def create_capture_app(relogio: str | None = None) -> Flask:
     folder = Path(tempfile.mkdtemp(prefix="portal-capturas-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     app = create_app(
-        {
+        instance_path=str(folder / "instance"),
+        test_config={
             "SECRET_KEY": "capturas-do-manual",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'portal.db'}",
             "MAIL_SERVER": "",
@@ -36,7 +37,7 @@ def create_capture_app(relogio: str | None = None) -> Flask:
             "ENVIRONMENT": "development",
             "DEMO_MODE": True,
             "RATELIMIT_ENABLED": False,
-        }
+        },
     )
     with app.app_context():
         upgrade()

@@ -170,8 +170,13 @@ def test_one_password_changed_from_many_tabs_at_once(portal):
     assert codes.count(302) >= 1
     for response in responses:
         if response.status_code != 302:
-            # Either the change happened meanwhile, or this tab's session was ended by it.
-            assert response.status_code == 200 and "foi alterada em outra janela" in response.text
+            # The change happened meanwhile: either while this one was checked, or before
+            # (then the typed current password is simply no longer the current one).
+            assert response.status_code == 200
+            assert (
+                "foi alterada em outra janela" in response.text
+                or "A senha atual não confere." in response.text
+            )
 
 
 def test_password_changes_race_logouts(portal):

@@ -44,13 +44,17 @@ def configured_facts(conf: Path = CONF) -> list[Fact]:
     categories = tomllib.loads((conf / "categorias.toml").read_text("utf-8"))["categorias"]
     hours = r"horas?|h"
     phone_digits = re.sub(r"\D", "", portal["SUPPORT_PHONE"])
-    attempts = int(portal["LOGIN_RATE_LIMIT"].split()[0])
     return [
         *(Fact(c["codigo"], _number(int(c["horas"]), hours)) for c in categories),
         Fact("TEMPORARY_PASSWORD_HOURS", _number(portal["TEMPORARY_PASSWORD_HOURS"], hours)),
         Fact("ATTACHMENT_MAX_MB", _number(portal["ATTACHMENT_MAX_MB"], r"MB|megabytes?")),
         Fact("ATTACHMENT_MAX_COUNT", _number(portal["ATTACHMENT_MAX_COUNT"], r"arquivos|anexos")),
-        Fact("LOGIN_RATE_LIMIT", _number(attempts, r"tentativas")),
+        Fact(
+            "LOGIN_FAILURES_PER_ACCOUNT",
+            _number(portal["LOGIN_FAILURES_PER_ACCOUNT"], r"tentativas|senhas erradas"),
+        ),
+        # (The minutes settings are not scanned: "15 min" is also how long a lesson step lasts.)
+        Fact("SESSION_MAX_HOURS", _number(portal["SESSION_MAX_HOURS"], hours)),
         # the phone however it is punctuated: 0800-883-6216, 0800 883 6216, 08008836216
         Fact("SUPPORT_PHONE", re.compile(r"[\s.-]?".join(phone_digits))),
         Fact("SUPPORT_SITE_URL", _literal(portal["SUPPORT_SITE_URL"])),
