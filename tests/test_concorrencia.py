@@ -525,3 +525,18 @@ def test_queues_opened_at_once_while_deadlines_pass(portal, open_tickets):
         == [200] * AT_ONCE
     )
     assert count(portal, Note, Note.kind == Note.SYSTEM) == AT_ONCE
+
+
+def test_two_hundred_logins_at_once(portal):
+    """A whole auditorium: nothing answers 500, nobody is throttled, everyone gets in."""
+    emails = make_people(portal, 200)
+    people = browsers(portal, 200)
+    tokens = login_forms(people, emails)
+
+    def press(i):
+        return people[i].client.post(
+            "/entrar", data={"csrf_token": tokens[i], "usuario": emails[i], "senha": CLASS_PASSWORD}
+        )
+
+    assert statuses(run_together(200, press)) == [302] * 200
+    assert count(portal, LoginSession) == 200
