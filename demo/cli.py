@@ -20,7 +20,7 @@ from flask_migrate import upgrade
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import background, config
-from .database import is_busy
+from .database import Busy, is_busy
 from .services import accounts, delivery, demo_data, housekeeping, tasks
 from .services.errors import ServiceError
 
@@ -41,7 +41,7 @@ def portuguese_errors(command):
             return command(*args, **kwargs)
         except ServiceError as error:
             raise CommandError(error.message) from error
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, Busy) as error:
             if is_busy(error):
                 raise CommandError(
                     "O banco de dados continuou ocupado por outras gravações e o comando "
@@ -127,7 +127,7 @@ def create_user(email: str, nome: str, orgao: str, perfil: str) -> None:
     click.echo(
         f"Conta criada para {user.email} ({user.organization.acronym}, {user.profile.label})."
     )
-    _send_now("A senha temporária foi enviada por e-mail.")
+    _send_now(user.email, "A senha temporária foi enviada por e-mail.")
 
 
 @click.command("reenviar-senha")
@@ -138,13 +138,17 @@ def resend_password(email: str) -> None:
     """Gera uma nova senha temporária e a envia por e-mail."""
     user = accounts.resend_password(email)
     click.echo(f"Nova senha temporária gerada para {user.email}.")
-    _send_now("O e-mail com a nova senha foi enviado.")
+    _send_now(user.email, "O e-mail com a nova senha foi enviado.")
 
 
-def _send_now(done: str) -> None:
-    """Deliver what the command queued, or say it waits for the mail server."""
+def _send_now(recipient: str, done: str) -> None:
+    """Deliver what the command queued, or say it waits for the mail server.
+
+    Another sender (the background process, another command) may be delivering it at this
+    moment: only a message still waiting for a sender means the server did not take it.
+    """
     report = delivery.deliver_due()
-    if report.server_away or delivery.pending_count():
+    if report.server_away or delivery.waiting_for(recipient):
         click.echo(
             "O servidor de e-mail não respondeu agora: o e-mail ficou na fila e será entregue "
             "assim que ele voltar (o `make run` entrega sozinho; sem ele, use "

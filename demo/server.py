@@ -21,6 +21,10 @@ workers = int(_settings["SERVER_WORKERS"])
 threads = int(_settings["SERVER_THREADS"])
 timeout = int(_settings["SERVER_TIMEOUT"])
 graceful_timeout = 10
+# People pause between clicks for longer than gunicorn's default 2 s: a connection closed just as
+# a form is posted loses that POST (browsers do not always resend it). Idle kept-alive
+# connections wait in gthread's poller, not in a thread.
+keepalive = 75
 # The portal alone decides which forwarded headers to believe (PROXY_HOPS, via ProxyFix).
 forwarded_allow_ips = ""
 accesslog = "-"

@@ -203,6 +203,21 @@ def readable(message_id: int) -> OutgoingEmail:
     return row
 
 
+def waiting_for(recipient: str) -> bool:
+    """Whether a message to this address still waits for a sender (none is delivering it)."""
+    moment = clock.now()
+    found = db.session.scalar(
+        select(OutgoingEmail.id)
+        .where(
+            OutgoingEmail.recipient == recipient,
+            OutgoingEmail.status == EmailStatus.PENDING,
+            or_(OutgoingEmail.claimed_until.is_(None), OutgoingEmail.claimed_until <= moment),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def pending_count() -> int:
     """Messages not yet delivered (for the CLI and the gestor)."""
     return db.session.scalar(
