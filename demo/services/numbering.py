@@ -15,6 +15,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..extensions import db
 from ..models import TicketCounter
 
+#: What a number that cannot be read is told (the API's filters and paths).
+BAD_NUMBER = (
+    "Número de chamado inválido: “{text}”. Use o formato do Nº do Processo, como 2026-000042."
+)
+
 
 def format_number(year: int, sequence: int) -> str:
     """The readable form of a ticket number: 2026-000042."""
