@@ -307,6 +307,20 @@ def add_attachments(
     ticket: Ticket, user: User, files: list[tuple[BinaryIO, str | None]]
 ) -> list[ServiceError]:
     """Store the acceptable files on the draft; return one problem per refused file."""
+    return _attach(ticket, user, files)[1]
+
+
+def attach(ticket: Ticket, user: User, stream: BinaryIO, name: str | None) -> Attachment:
+    """Store one file on the draft and return its row; refused (nothing stored) otherwise."""
+    rows, problems = _attach(ticket, user, [(stream, name)])
+    if problems:
+        raise problems[0]
+    return rows[0]
+
+
+def _attach(
+    ticket: Ticket, user: User, files: list[tuple[BinaryIO, str | None]]
+) -> tuple[list[Attachment], list[ServiceError]]:
     _require_draft(ticket)
     problems: list[ServiceError] = []
     staged: list[attachments.StagedFile] = []
@@ -322,7 +336,7 @@ def add_attachments(
         except Invalid as error:
             problems.append(error)
     if not staged:
-        return problems
+        return [], problems
     with attachments.placed_after_commit(staged):
         _lock_draft(ticket)
         # Another request of the same user may have attached files in the meantime.
@@ -331,8 +345,9 @@ def add_attachments(
             extra.discard()
             problems.append(_too_many(extra.original_name))
         step = ticket.current_step or ""
-        ticket.attachments.extend(attachments.row(item, user, step) for item in staged)
-    return problems
+        rows = [attachments.row(item, user, step) for item in staged]
+        ticket.attachments.extend(rows)
+    return rows, problems
 
 
 def _too_many(name: str | None) -> Invalid:
