@@ -61,6 +61,10 @@ class DateTime(_Portuguese, fields.AwareDateTime):
     default_error_messages = {"invalid": "deve ser uma data e hora ISO 8601"}
 
 
+class File(_Portuguese, fields.Raw):
+    """An uploaded file (multipart/form-data)."""
+
+
 class Choice(_Portuguese, fields.String):
     """A text among a fixed set of values (an enum in the specification)."""
 
@@ -324,7 +328,7 @@ class NoteInput(Strict):
 class Upload(Strict):
     spec_name = "Arquivo"
 
-    arquivo = fields.Raw(
+    arquivo = File(
         required=True,
         metadata={"type": "string", "format": "binary", "description": "o arquivo a anexar"},
     )

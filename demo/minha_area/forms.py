@@ -1,6 +1,7 @@
 """The forms of Minha Área: the search of Selecionados, and the API's access tokens."""
 
 from wtforms import RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 
 from ..forms import Form
 from ..models import TokenScope
@@ -23,7 +24,7 @@ class TokenForm(Form):
     nome = StringField("Nome do token", render_kw={"maxlength": NAME_MAX})
     escopo = RadioField(
         "Escopo",
-        choices=[(s.value, s.label) for s in TokenScope],
+        choices=[SelectChoice(s.value, s.label) for s in TokenScope],
         default=TokenScope.READ.value,
         validate_choice=False,
     )
