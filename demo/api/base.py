@@ -49,6 +49,7 @@ NUMBER = {
     "required": True,
     "description": "o Nº do Processo, como 2026-000042",
     "schema": {"type": "string", "pattern": "^[0-9]{4}-?[0-9]{1,9}$"},
+    "example": "2026-000001",
 }
 
 
