@@ -9,7 +9,7 @@ demo/errors.py like every other error of the portal.
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 from ..extensions import csrf
 from ..models import User
@@ -91,6 +91,34 @@ def authenticate() -> None:
 
 def spec_document() -> dict:
     """The OpenAPI document of the running app."""
-    from flask import current_app
-
     return current_app.extensions["portal.api"].spec.to_dict()
+
+
+def build_document() -> dict:
+    """The OpenAPI document without a running portal (the manual renders it at build time).
+
+    The portal is built on an empty database in a folder of its own, read, and thrown away:
+    the document depends on the code and on conf/, never on data.
+    """
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from .. import create_app
+    from ..extensions import db
+
+    folder = Path(tempfile.mkdtemp(prefix="portal-openapi-"))
+    try:
+        app = create_app(
+            {
+                "SECRET_KEY": "documento-openapi",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'portal.db'}",
+            },
+            instance_path=str(folder / "instance"),
+        )
+        with app.app_context():
+            document = spec_document()
+            db.engine.dispose()
+        return document
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -10,7 +10,7 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask_smorest import Api
 from webargs.flaskparser import FlaskParser
 
-from ..errors import MESSAGES, PROBLEM_TYPE
+from ..errors import API_TITLES, MESSAGES, PROBLEM_TYPE
 
 
 class Parser(FlaskParser):
@@ -80,6 +80,7 @@ class PortalApi(Api):
             "Problema", {"description": "Um problema (RFC 9457)", "content": content}
         )
         for status, (title, _message) in MESSAGES.items():
+            title = API_TITLES.get(status, title)
             self.spec.components.response(
                 response_name(status), {"description": title, "content": content}, lazy=True
             )
