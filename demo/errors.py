@@ -22,6 +22,7 @@ MESSAGES = {
     405: ("Operação não permitida", "Esta página não aceita esse tipo de envio."),
     409: ("Conflito", "A situação mudou enquanto você a via. Confira e tente de novo."),
     413: ("Arquivo grande demais", "O envio ultrapassa o tamanho máximo permitido."),
+    415: ("Tipo de conteúdo não aceito", "O conteúdo enviado não é de um tipo aceito aqui."),
     422: ("Dados inválidos", "Confira os dados enviados."),
     429: (
         "Muitas tentativas",
@@ -69,7 +70,7 @@ API_MESSAGES = {
     404: "O endereço não existe na API ou você não tem acesso a ele.",
     405: "Este endereço da API não aceita o método {method}.",
     413: "O corpo do pedido é grande demais e não foi lido.",
-    415: "Tipo de conteúdo não aceito neste endereço.",
+    415: "Envie o corpo do pedido como application/json (ou multipart/form-data, para anexos).",
     400: "O pedido não pôde ser entendido.",
 }
 

@@ -456,6 +456,8 @@ def test_bad_requests_get_problems_and_change_nothing(portal):
         (maria.get("/chamados?situacao=perdido"), 400, "O campo “situacao” deve ser um destes"),
         (maria.get("/chamados?etapa=inexistente"), 400, "Etapa desconhecida"),
         (maria.call("PUT", "/chamados"), 405, "PUT"),
+        (maria.post("/chamados", data="assunto=x", content_type="text/plain"), 415, "json"),
+        (maria.patch(f"/chamados/{number}", data={"assunto": "x"}), 415, "json"),
         (maria.get("/nao-existe"), 404, None),
         (maria.get(f"/chamados/{number}/anexos/999"), 404, "Anexo não encontrado"),
         (maria.delete(f"/chamados/{number}/anexos/999"), 404, "Anexo não encontrado"),

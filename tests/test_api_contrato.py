@@ -20,7 +20,6 @@ import schemathesis
 from apoio_api import Api, token_for
 from apoio_atendimento import ANA
 from apoio_chamados import FROZEN, MARIA, png_bytes
-from conftest import portal_config
 from flask_migrate import upgrade
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -57,12 +56,17 @@ def _portal():
     folder = Path(tempfile.mkdtemp(prefix="portal-contrato-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     app = create_app(
-        portal_config(
-            f"sqlite:///{folder / 'portal.db'}",
-            folder,
-            FROZEN_TIME=FROZEN,
-            API_CALLS_PER_MINUTE=0,
-        )
+        {
+            "TESTING": True,
+            "SECRET_KEY": "chave-de-teste",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'portal.db'}",
+            "MAIL_OUTBOX": str(folder / "caixa-de-saida"),
+            "MAIL_SERVER": "",
+            "UPLOAD_FOLDER": str(folder / "anexos"),
+            "FROZEN_TIME": FROZEN,
+            "API_CALLS_PER_MINUTE": 0,
+        },
+        instance_path=str(folder / "instance"),
     )
     with app.app_context():
         upgrade()

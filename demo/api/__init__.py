@@ -10,6 +10,7 @@ demo/errors.py like every other error of the portal.
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request
+from werkzeug.exceptions import UnsupportedMediaType
 
 from ..extensions import csrf
 from ..models import User
@@ -23,6 +24,8 @@ BLUEPRINTS = ("api_chamados", "api_tarefas", "api_categorias", "api_docs")
 #: of tickets.DESCRIPTION_MAX characters, each escaped as \\uXXXX) fits many times over.
 JSON_MAX_BYTES = 256 * 1024
 READING = ("GET", "HEAD", "OPTIONS")
+#: What a request body may be: a JSON document, or a file upload.
+BODY_TYPES = ("application/json", "multipart/form-data")
 
 DESCRIPTION = """\
 A API de integração do portal: abrir e acompanhar chamados a partir de outro sistema, com as
@@ -82,6 +85,12 @@ def authenticate() -> None:
     else:
         # An upload: room for one file of the largest size, and its multipart framing.
         request.max_content_length = attachments.max_bytes() + 64 * 1024
+    has_body = bool(request.content_length) or "chunked" in request.headers.get(
+        "Transfer-Encoding", ""
+    )
+    if has_body and request.mimetype not in BODY_TYPES:
+        # A body the API would not read (a form, plain text) must not pass for an empty one.
+        raise UnsupportedMediaType()
     token = api_tokens.authenticate(api_tokens.bearer(request.headers.get("Authorization")))
     if request.method not in READING:
         api_tokens.require_write(token)

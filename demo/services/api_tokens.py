@@ -233,9 +233,6 @@ def _count_call(token: ApiToken, moment: datetime) -> None:
             .execution_options(synchronize_session=False)
         ).one()
     if calls > limit:
-        started = clock.parse_utc(started) if not isinstance(started, datetime) else started
-        if started.tzinfo is None:
-            started = clock.parse_utc(started)
         seconds = max(1, math.ceil((started + WINDOW - moment).total_seconds()))
         raise Throttled(TOO_MANY.format(limit=limit, seconds=seconds), retry_after=seconds)
 
