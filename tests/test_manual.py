@@ -319,13 +319,16 @@ def test_an_example_that_no_longer_matches_names_its_line(tmp_path):
 
 
 def test_the_api_reference_is_rendered_from_the_specification(manual_build):
+    import lxml.html
+
     from demo.api import build_document
 
     document = build_document()
     page = (manual_build / "html" / "api.html").read_text("utf-8")
+    text = " ".join(lxml.html.fromstring(page).text_content().split())
     for path, item in document["paths"].items():
         for method in item:
             if method != "parameters":
-                assert f"{method.upper()} {path}" in page, (method, path)
+                assert f"{method.upper()} {path}" in text, (method, path)
     for name in document["components"]["schemas"]:
         assert f'id="api-documento-{name.lower()}"' in page, name
