@@ -597,3 +597,48 @@ def test_the_gestor_sees_every_queue(portal):
     assert number in [t["numero"] for t in api_as(portal, ANA).get("/tarefas").json["itens"]]
     assert number not in [t["numero"] for t in api_as(portal, RITA).get("/tarefas").json["itens"]]
     Person(portal, JOAO)  # the screens and the API share the accounts
+
+
+def test_a_task_taken_and_released_and_a_colleague_refused(portal):
+    maria = api_as(portal, MARIA)
+    number = open_draft(maria)
+    version = maria.post(f"/chamados/{number}/aprovar").json["versao"]
+    joao, ana = api_as(portal, JOAO), api_as(portal, ANA)
+    taken = joao.post(f"/tarefas/{number}/assumir", json={"versao": version}).json
+    assert taken["responsavel"] == "João Lima"
+    # A colleague may neither take nor decide it while it is João's.
+    assert_problem(
+        ana.post(f"/tarefas/{number}/assumir", json={"versao": taken["versao"]}),
+        409,
+        "já foi assumida por João Lima",
+    )
+    assert_problem(
+        ana.post(f"/tarefas/{number}/liberar", json={"versao": taken["versao"]}),
+        409,
+        "Só quem assumiu a tarefa pode liberá-la.",
+    )
+    assert_problem(
+        ana.post(
+            f"/tarefas/{number}/decisao", json={"decisao": "resolver", "versao": taken["versao"]}
+        ),
+        409,
+        "assumida por João Lima",
+    )
+    assert ana.get(f"/tarefas/{number}").json["acoes"] == []
+    released = joao.post(f"/tarefas/{number}/liberar", json={"versao": taken["versao"]})
+    assert released.status_code == 200 and released.json["responsavel"] is None
+    assert {a["decisao"] for a in ana.get(f"/tarefas/{number}").json["acoes"]} == {
+        "resolver",
+        "escalar",
+        "informacao",
+    }
+
+
+def test_an_attachment_removed_from_the_draft(portal):
+    maria = api_as(portal, MARIA)
+    number = open_draft(maria)
+    sent = attach(maria, number, png_bytes(), "tela.png").json
+    assert [a["id"] for a in maria.get(f"/chamados/{number}/anexos").json] == [sent["id"]]
+    assert maria.delete(f"/chamados/{number}/anexos/{sent['id']}").status_code == 204
+    assert maria.get(f"/chamados/{number}/anexos").json == []
+    assert_problem(maria.get(f"/chamados/{number}/anexos/{sent['id']}"), 404)
