@@ -70,4 +70,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(mapa_bp, url_prefix=sites.MAPA.prefix)
     app.register_blueprint(caixa_bp, url_prefix="/caixa-de-saida")
     app.register_blueprint(manual_bp, url_prefix="/manual")
+
+    from . import api
+
+    api.init_app(app)
     return app

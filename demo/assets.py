@@ -13,6 +13,9 @@ PUBLISHED = (
     "@fortawesome/fontawesome-free/css/",
     "@fortawesome/fontawesome-free/webfonts/",
     "bpmn-js/dist/",
+    # The API's reference page (demo/api/docs.py): the bundle and its style sheet only.
+    "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui-dist/swagger-ui.css",
 )
 
 

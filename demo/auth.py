@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 
+from . import api
 from .extensions import login_manager
 from .services import accounts
 from .sites import MAPA, SUPPORT, current_site
@@ -12,6 +13,8 @@ from .sites import MAPA, SUPPORT, current_site
 #: Endpoints (after the blueprint name) that anyone may open.
 PUBLIC_VIEWS = {"entrar", "static", "vendor"}
 PUBLIC_BLUEPRINTS = {"manual"}
+#: The API checks its own tokens (demo/api): a login session opens nothing there.
+SELF_AUTHENTICATED = set(api.BLUEPRINTS)
 #: What a user who must change the password may still do.
 FIRST_ACCESS_VIEWS = {"trocar_senha", "sair"}
 
@@ -35,7 +38,7 @@ def _gate():
     if endpoint is None:
         return None  # 404 or 405: let the error handlers answer
     blueprint, _, view = endpoint.rpartition(".")
-    if view in PUBLIC_VIEWS or blueprint in PUBLIC_BLUEPRINTS:
+    if view in PUBLIC_VIEWS or blueprint in PUBLIC_BLUEPRINTS | SELF_AUTHENTICATED:
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()

@@ -43,3 +43,24 @@ def create_capture_app(relogio: str | None = None) -> Flask:
         upgrade()
         demo_data.load(with_tickets=True)
     return app
+
+
+#: The tokens the manual's API examples use, by the variable that holds them.
+API_TOKENS = {
+    "TOKEN": ("maria.souza@agro.gov.br", "escrita"),
+    "TOKEN_EQUIPE": ("joao.lima@suporte.gov.br", "escrita"),
+}
+
+
+def api_tokens(app: Flask) -> dict[str, str]:
+    """Personal access tokens for the manual's API examples (docs/api.rst), on this portal."""
+    from .extensions import db
+    from .services import accounts, api_tokens
+
+    found = {}
+    with app.app_context():
+        for variable, (email, scope) in API_TOKENS.items():
+            created = api_tokens.create(accounts.find_user(email), "manual", scope, None)
+            found[variable] = created.secret
+        db.session.remove()
+    return found

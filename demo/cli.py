@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import background, config
 from .database import Busy, is_busy
-from .services import accounts, delivery, demo_data, housekeeping, tasks
+from .services import accounts, api_tokens, clock, delivery, demo_data, housekeeping, tasks
 from .services.errors import ServiceError
 
 
@@ -40,7 +40,8 @@ def portuguese_errors(command):
         try:
             return command(*args, **kwargs)
         except ServiceError as error:
-            raise CommandError(error.message) from error
+            problems = getattr(error, "problems", None) or [error]
+            raise CommandError(" ".join(p.message for p in problems)) from error
         except (SQLAlchemyError, Busy) as error:
             if is_busy(error):
                 raise CommandError(
@@ -75,6 +76,8 @@ def init_app(app: Flask) -> None:
         run_background,
         configure_instance,
         serve,
+        create_token,
+        revoke_token,
     ):
         app.cli.add_command(command)
 
@@ -156,6 +159,43 @@ def _send_now(recipient: str, done: str) -> None:
         )
     else:
         click.echo(done)
+
+
+@click.command("criar-token")
+@with_appcontext
+@click.argument("email")
+@click.option("--nome", default="linha de comando", show_default=True, help="Nome do token.")
+@click.option(
+    "--escopo",
+    default="leitura",
+    show_default=True,
+    help="leitura (só consultas) ou escrita (também abre e altera chamados).",
+)
+@click.option("--validade", default=None, help="Validade em dias (padrão: API_TOKEN_DAYS).")
+@portuguese_errors
+def create_token(email: str, nome: str, escopo: str, validade: str | None) -> None:
+    """Cria um token de acesso pessoal da API para a conta e o mostra (uma única vez)."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise CommandError(f"Não há conta com o e-mail {email}.")
+    created = api_tokens.create(user, nome, escopo, validade)
+    expires = created.token.expires_at.astimezone(clock.LOCAL_ZONE).strftime("%d/%m/%Y %H:%M")
+    click.echo(
+        f"Token “{created.token.name}” criado para {user.email} "
+        f"(escopo {created.token.scope.value}, válido até {expires}, horário de Brasília)."
+    )
+    click.echo("Guarde-o agora: ele não será mostrado de novo.")
+    click.echo(created.secret)
+
+
+@click.command("revogar-token")
+@with_appcontext
+@click.argument("token")
+@portuguese_errors
+def revoke_token(token: str) -> None:
+    """Revoga um token de acesso pessoal da API (ele deixa de valer na hora)."""
+    revoked = api_tokens.revoke_secret(token)
+    click.echo(f"Token “{revoked.name}” de {revoked.user.email} revogado.")
 
 
 @click.command("verificar-prazos")

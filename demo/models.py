@@ -310,3 +310,45 @@ class Note(db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="notes")
     author: Mapped[User | None] = relationship()
+
+
+class TokenScope(enum.StrEnum):
+    """What a personal access token may do through the API."""
+
+    READ = "leitura"
+    WRITE = "escrita"
+
+    @property
+    def label(self) -> str:
+        return {"leitura": "Leitura", "escrita": "Leitura e escrita"}[self.value]
+
+
+class ApiToken(db.Model):
+    """A personal access token of the API: its owner, name, scope and lifetime.
+
+    Only a keyed hash of the token is kept (services/api_tokens.py): the token itself is
+    shown once, when it is created. The request counter of the current minute lives in the row,
+    so every worker and every instance of the portal count the same calls.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[TokenScope] = mapped_column(
+        db.Enum(
+            TokenScope, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        )
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The first characters of the token, so that its owner can tell tokens apart.
+    hint: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    window_calls: Mapped[int] = mapped_column(default=0)
+
+    user: Mapped[User] = relationship()

@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(outcome_text, "resultado")
     app.add_template_filter(share_text, "percentual")
     app.add_template_filter(bar_width, "largura_barra")
+    app.add_template_filter(token_state_text, "situacao_token")
 
 
 def _context() -> dict:
@@ -44,6 +45,11 @@ def _menu() -> list[dict]:
         return []
     profile = current_user.profile.value
     return [e for e in current_app.config["MENU"] if profile in e.get("perfis", [profile])]
+
+
+def token_state_text(state: str) -> str:
+    """An API token's state as Minha Área shows it."""
+    return {"ativo": "Ativo", "vencido": "Vencido", "revogado": "Revogado"}[state]
 
 
 def local_datetime(moment: datetime | None) -> str:

@@ -51,7 +51,14 @@ author = "Equipe do Portal de Suporte Técnico"
 copyright = "2026, Equipe do Portal de Suporte Técnico"
 language = "pt_BR"
 root_doc = "index"
-extensions = ["passos", "portal_conf", "manual_html", "manual_pdf", "sphinx_rtd_theme"]
+extensions = [
+    "passos",
+    "portal_conf",
+    "api_manual",
+    "manual_html",
+    "manual_pdf",
+    "sphinx_rtd_theme",
+]
 exclude_patterns = ["_build", "_themes", "Thumbs.db", ".DS_Store"]
 templates_path = []
 # sphinx-rtd-theme with accessible templates of our own, free of inline scripts and styles.
@@ -100,6 +107,8 @@ rst_prolog = f"""
 # The executable steps: a fresh portal (temporary database, demo data, frozen clock).
 passos_app = "demo.capturas:create_capture_app"
 passos_relogio = "2026-11-10T10:00:00-03:00"
+# The API chapter's examples (docs/api.rst): their tokens, on the same fresh portal.
+api_exemplos_tokens = "demo.capturas:api_tokens"
 
 
 def _cache_templates(app) -> None:

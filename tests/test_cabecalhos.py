@@ -143,3 +143,31 @@ def test_the_browser_reports_no_csp_violation(portal):
         page.get_by_role("button", name="Processos").click()
         expect(page.get_by_role("link", name="Abrir")).to_be_visible()
         assert violations == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_api_reference_works_under_the_policy(portal):
+    """Swagger UI, served from npm by the portal, draws the specification with no violation."""
+    from playwright.sync_api import expect
+
+    with served(portal) as base, launched() as chromium:
+        page = chromium.new_page()
+        violations = []
+        page.on(
+            "console",
+            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        outside = []
+        page.on(
+            "request",
+            lambda r: outside.append(r.url) if not r.url.startswith((base, "data:")) else None,
+        )
+        page.goto(base + "/api/v1/referencia")
+        expect(page.get_by_text("API do Portal de Suporte Técnico").first).to_be_visible()
+        operation = page.locator("#operations-chamados-get_api_v1_chamados")
+        expect(operation).to_be_visible()
+        operation.locator("button").first.click()
+        expect(page.get_by_text("pagina").first).to_be_visible()
+        assert violations == []
+        assert outside == []

@@ -286,3 +286,49 @@ def test_the_operator_chapter_renders_every_setting_with_its_meaning():
     rendered = [key for _comment, items in groups for key, _value in items]
     assert sorted(rendered) == sorted(keys)
     assert all(comment for comment, _items in groups), [i for c, i in groups if not c]
+
+
+# --- the API chapter -------------------------------------------------------------------
+
+
+def test_the_api_chapter_examples_work_as_printed(tmp_path):
+    """Every curl and Python example of docs/api.rst, sent to a fresh portal, answers as shown."""
+    result = sphinx("api-exemplos", tmp_path / "exemplos")
+    output = f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    assert result.returncode == 0, f"Os exemplos da API não correspondem ao manual:\n{output}"
+    assert "nenhum problema" in result.stdout, output
+
+
+def test_an_example_that_no_longer_matches_names_its_line(tmp_path):
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs, ignore=shutil.ignore_patterns("_build", "_imagens"))
+    for name in ("conf", "demo"):  # what the manual's configuration reads beside it
+        (tmp_path / name).symlink_to(ROOT / name)
+    chapter = docs / "api.rst"
+    text = chapter.read_text("utf-8")
+    assert text.count('"situacao": "rascunho",') == 1
+    chapter.write_text(text.replace('"situacao": "rascunho",', '"situacao": "aberto",'), "utf-8")
+    lines = text.splitlines()
+    changed = next(i for i, content in enumerate(lines) if '"situacao": "rascunho",' in content)
+    directive = max(i for i in range(changed) if lines[i].startswith(".. api-exemplo::")) + 1
+    command = [sys.executable, "-m", "sphinx", "-b", "api-exemplos", str(docs), str(tmp_path / "o")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    assert result.returncode != 0
+    assert f'api.rst:{directive}: situacao: esperado "aberto", veio "rascunho"' in result.stderr
+    assert "Chamado não encontrado" not in result.stderr  # the other examples still agree
+
+
+def test_the_api_reference_is_rendered_from_the_specification(manual_build):
+    import lxml.html
+
+    from demo.api import build_document
+
+    document = build_document()
+    page = (manual_build / "html" / "api.html").read_text("utf-8")
+    text = " ".join(lxml.html.fromstring(page).text_content().split())
+    for path, item in document["paths"].items():
+        for method in item:
+            if method != "parameters":
+                assert f"{method.upper()} {path}" in text, (method, path)
+    for name in document["components"]["schemas"]:
+        assert f'id="api-documento-{name.lower()}"' in page, name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from demo.auth import FIRST_ACCESS_VIEWS, PUBLIC_BLUEPRINTS, PUBLIC_VIEWS
+from demo.auth import FIRST_ACCESS_VIEWS, PUBLIC_BLUEPRINTS, PUBLIC_VIEWS, SELF_AUTHENTICATED
 from demo.services import accounts, clock
 from demo.sites import MAPA, site_for_path
 
@@ -26,8 +26,8 @@ def pages_behind_login(app) -> list[str]:
             blueprint, _, view = rule.endpoint.rpartition(".")
             if "GET" not in rule.methods or view in PUBLIC_VIEWS | FIRST_ACCESS_VIEWS:
                 continue
-            if blueprint in PUBLIC_BLUEPRINTS:
-                continue
+            if blueprint in PUBLIC_BLUEPRINTS | SELF_AUTHENTICATED:
+                continue  # the API asks for its token, never for a login
             values = {
                 name: 1 if type(converter).__name__ == "IntegerConverter" else "x"
                 for name, converter in rule._converters.items()

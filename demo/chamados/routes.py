@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     redirect,
     render_template,
@@ -158,13 +157,12 @@ def status(number: str):
 @csrf_checked_by_form
 def responder(number: str):
     """The requester's task: answer a request for information, or validate the solution."""
-    ticket = tickets.get_visible(current_user, number)
-    if not tasks.requesters_turn(current_user, ticket):
-        if ticket.requester_id != current_user.id:
-            abort(404)
+    try:
+        ticket = tasks.requester_task(current_user, number)
+    except tasks.TaskMoved as moved:
         # A second click or an old tab: the answer was already recorded.
-        flash(tasks.TaskMoved().message, "info")
-        return redirect(url_for(".status", number=ticket.number))
+        flash(moved.message, "info")
+        return redirect(url_for(".status", number=tickets.get_visible(current_user, number).number))
     form = ActionForm()
     if form.validate_on_submit():
         refusal = act_from_form(form, ticket)

@@ -19,6 +19,7 @@ class Kind(enum.StrEnum):
     CONFLICT = "conflito"
     TOO_LARGE = "grande-demais"
     THROTTLED = "muitas-tentativas"
+    UNAUTHENTICATED = "nao-autenticado"
 
 
 class ServiceError(Exception):
@@ -64,9 +65,22 @@ class TooLarge(Invalid):
 
 
 class Throttled(ServiceError):
-    """Too many attempts: try again later."""
+    """Too many attempts: try again later (after `retry_after` seconds, when known)."""
 
     kind = Kind.THROTTLED
+
+    def __init__(
+        self, message: str | None = None, field: str | None = None, retry_after: int | None = None
+    ):
+        super().__init__(message, field)
+        self.retry_after = retry_after
+
+
+class Unauthenticated(ServiceError):
+    """Who is asking is not known: no credential, or one that is forged, expired or revoked."""
+
+    kind = Kind.UNAUTHENTICATED
+    default_message = "Identifique-se para continuar."
 
 
 class Problems(Invalid):

@@ -14,6 +14,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import TicketCounter
+from .errors import Invalid
+
+#: What a number that cannot be read is told (the API's filters and paths).
+BAD_NUMBER = (
+    "Número de chamado inválido: “{text}”. Use o formato do Nº do Processo, como 2026-000042."
+)
 
 
 def format_number(year: int, sequence: int) -> str:
@@ -31,6 +37,14 @@ def parse_number(text: str) -> tuple[int, int] | None:
         return None
     year, sequence = int(match.group(1)), int(match.group(2))
     return (year, sequence) if sequence > 0 else None
+
+
+def require_number(text: str) -> tuple[int, int]:
+    """Like parse_number, but a text that is no ticket number is refused (Invalid)."""
+    parsed = parse_number(text)
+    if parsed is None:
+        raise Invalid(BAD_NUMBER.format(text=(text or "")[:40]), "numero")
+    return parsed
 
 
 def next_sequence(year: int) -> int:

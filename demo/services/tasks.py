@@ -65,6 +65,20 @@ def requesters_turn(user: User, ticket: Ticket) -> bool:
     return current_lane(ticket) == teams.REQUESTER_LANE and can_act(user, ticket)
 
 
+def requester_task(user: User, number: str) -> Ticket:
+    """The ticket whose current task is this requester's own (an answer, a validation).
+
+    Another person's ticket is NotFound; the requester's own ticket whose turn has passed (a
+    second click, an old tab, a script that answered already) is TaskMoved.
+    """
+    ticket = tickets.get_visible(user, number)
+    if not requesters_turn(user, ticket):
+        if ticket.requester_id != user.id:
+            raise NotFound(tickets.NOT_FOUND)
+        raise TaskMoved()
+    return ticket
+
+
 def queue(user: User) -> list[Ticket]:
     """Open tickets whose current task belongs to one of the user's groups, by deadline."""
     groups = teams.groups_of(user)
@@ -140,6 +154,11 @@ class Choice:
     value: str
     label: str
     comment_required: bool
+
+
+def actions_for(user: User, ticket: Ticket) -> list[Choice]:
+    """What this user may decide on the ticket now ([] when it is not their turn)."""
+    return choices(ticket) if may_decide(user, ticket) else []
 
 
 def choices(ticket: Ticket) -> list[Choice]:

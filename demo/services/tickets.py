@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, func, or_, select
 
 from ..database import writing
 from ..extensions import db
@@ -90,6 +90,107 @@ def mine(user: User) -> tuple[list[Ticket], list[Ticket]]:
     )
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What a list of tickets may be narrowed to (the API's query parameters)."""
+
+    status: TicketStatus | None = None
+    category: str | None = None
+    step: str | None = None
+    deadline: DeadlineState | None = None
+    number: str | None = None
+    #: Only the tickets the user opened.
+    mine: bool = False
+    #: "numero": newest first; "prazo": the soonest due first (no deadline last).
+    order: str = "numero"
+
+
+ORDERS = ("numero", "prazo")
+PER_PAGE_DEFAULT = 20
+PER_PAGE_MAX = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list of tickets."""
+
+    items: list[Ticket]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def listing(user: User, filters: Filters, page: int = 1, per_page: int = PER_PAGE_DEFAULT) -> Page:
+    """The tickets the user may see, narrowed by `filters`, one page of them."""
+    if not 1 <= per_page <= PER_PAGE_MAX:
+        raise Invalid(f"Itens por página: escolha um número de 1 a {PER_PAGE_MAX}.", "por_pagina")
+    if page < 1:
+        raise Invalid("A primeira página é a 1.", "pagina")
+    if filters.order not in ORDERS:
+        raise Invalid("Ordem desconhecida: use “numero” ou “prazo”.", "ordem")
+    query = visible(user)
+    if filters.status is not None:
+        query = query.where(Ticket.status == filters.status)
+    if filters.category:
+        if categories.get(filters.category) is None:
+            raise Invalid("Categoria desconhecida: veja a lista de categorias.", "categoria")
+        query = query.where(Ticket.category_code == filters.category)
+    if filters.step:
+        if filters.step not in {s.id for s in workflow.current_process().steps}:
+            raise Invalid("Etapa desconhecida: veja as etapas do fluxo.", "etapa")
+        query = query.where(Ticket.current_step == filters.step)
+    if filters.number:
+        parsed = numbering.parse_number(filters.number)
+        if parsed is None:
+            raise Invalid(numbering.BAD_NUMBER.format(text=filters.number[:40]), "numero")
+        query = query.where(Ticket.year == parsed[0], Ticket.sequence == parsed[1])
+    if filters.mine:
+        query = query.where(Ticket.requester_id == user.id)
+    if filters.deadline is not None:
+        query = query.where(_deadline_is(filters.deadline, clock.now()))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    found = Page([], page, per_page, total)
+    if page > found.pages:
+        raise Invalid(f"A página {page} não existe: a lista tem {found.pages} página(s).", "pagina")
+    if filters.order == "prazo":
+        query = query.order_by(Ticket.due_at.is_(None), Ticket.due_at, Ticket.id)
+    else:
+        query = query.order_by(Ticket.id.desc())
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, page, per_page, total)
+
+
+def _deadline_is(wanted: DeadlineState, moment: datetime):
+    """The SQL condition for `deadline(ticket).state == wanted` (see `deadline`)."""
+    running = (Ticket.status == TicketStatus.OPEN) & Ticket.due_at.is_not(None)
+    hours = db.session.scalars(
+        select(Ticket.deadline_hours).where(Ticket.deadline_hours.is_not(None)).distinct()
+    ).all()
+    # The last quarter of each deadline in use: the per-row hours become constants.
+    near = or_(
+        false(),
+        *(
+            (Ticket.deadline_hours == h) & (Ticket.due_at <= moment + timedelta(hours=h) * 0.25)
+            for h in hours
+        ),
+    )
+    match wanted:
+        case DeadlineState.NONE:
+            return Ticket.due_at.is_(None)
+        case DeadlineState.CLOSED:
+            return (Ticket.status == TicketStatus.CLOSED) & Ticket.due_at.is_not(None)
+        case DeadlineState.OVERDUE:
+            return running & (Ticket.due_at < moment)
+        case DeadlineState.NEAR:
+            return running & (Ticket.due_at >= moment) & near
+        case _:
+            return running & (Ticket.due_at >= moment) & ~near
+
+
 # --- the draft -------------------------------------------------------------------------
 
 
@@ -137,8 +238,8 @@ class DraftInput:
     description: str
 
 
-def save_draft(ticket: Ticket, data: DraftInput) -> list[ServiceError]:
-    """Keep what is valid of the typed text; return the problems (the form shows them)."""
+def _checked(data: DraftInput) -> tuple[list[ServiceError], str, str, bool]:
+    """The problems of what was typed, and the cleaned subject and description."""
     problems = []
     known_category = not data.category or categories.get(data.category) is not None
     if not known_category:
@@ -156,6 +257,12 @@ def save_draft(ticket: Ticket, data: DraftInput) -> list[ServiceError]:
                 "descricao",
             )
         )
+    return problems, subject, description, known_category
+
+
+def save_draft(ticket: Ticket, data: DraftInput) -> list[ServiceError]:
+    """Keep what is valid of the typed text; return the problems (the form shows them)."""
+    problems, subject, description, known_category = _checked(data)
     with writing():
         _lock_draft(ticket)
         if known_category:
@@ -167,10 +274,53 @@ def save_draft(ticket: Ticket, data: DraftInput) -> list[ServiceError]:
     return problems
 
 
+def update_draft(ticket: Ticket, data: DraftInput) -> Ticket:
+    """Change the draft all at once or not at all (the API): Problems when anything is wrong.
+
+    A field given as None keeps its value.
+    """
+    _require_draft(ticket)
+    data = DraftInput(
+        data.category,
+        ticket.subject if data.subject is None else data.subject,
+        ticket.description if data.description is None else data.description,
+    )
+    problems, subject, description, _known = _checked(data)
+    if problems:
+        raise Problems(problems)
+    with writing():
+        _lock_draft(ticket)
+        ticket.category_code = data.category or ticket.category_code
+        ticket.subject = subject
+        ticket.description = description
+    return ticket
+
+
+def check_draft(data: DraftInput) -> None:
+    """Refuse, before anything is written, what update_draft would refuse."""
+    problems = _checked(DraftInput(data.category, data.subject or "", data.description or ""))[0]
+    if problems:
+        raise Problems(problems)
+
+
 def add_attachments(
     ticket: Ticket, user: User, files: list[tuple[BinaryIO, str | None]]
 ) -> list[ServiceError]:
     """Store the acceptable files on the draft; return one problem per refused file."""
+    return _attach(ticket, user, files)[1]
+
+
+def attach(ticket: Ticket, user: User, stream: BinaryIO, name: str | None) -> Attachment:
+    """Store one file on the draft and return its row; refused (nothing stored) otherwise."""
+    rows, problems = _attach(ticket, user, [(stream, name)])
+    if problems:
+        raise problems[0]
+    return rows[0]
+
+
+def _attach(
+    ticket: Ticket, user: User, files: list[tuple[BinaryIO, str | None]]
+) -> tuple[list[Attachment], list[ServiceError]]:
     _require_draft(ticket)
     problems: list[ServiceError] = []
     staged: list[attachments.StagedFile] = []
@@ -186,7 +336,7 @@ def add_attachments(
         except Invalid as error:
             problems.append(error)
     if not staged:
-        return problems
+        return [], problems
     with attachments.placed_after_commit(staged):
         _lock_draft(ticket)
         # Another request of the same user may have attached files in the meantime.
@@ -195,8 +345,9 @@ def add_attachments(
             extra.discard()
             problems.append(_too_many(extra.original_name))
         step = ticket.current_step or ""
-        ticket.attachments.extend(attachments.row(item, user, step) for item in staged)
-    return problems
+        rows = [attachments.row(item, user, step) for item in staged]
+        ticket.attachments.extend(rows)
+    return rows, problems
 
 
 def _too_many(name: str | None) -> Invalid:
