@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import Flask
 from sqlalchemy import event
@@ -57,6 +58,10 @@ class PendingWork(RuntimeError):
     """A write transaction was asked for while the session held uncommitted changes."""
 
 
+#: Set while a `writing()` block runs: a nested block joins it (see `writing`).
+_WRITING: ContextVar[bool] = ContextVar("portal_writing", default=False)
+
+
 @contextmanager
 def writing() -> Iterator[None]:
     """Run the block as one write transaction, committed at its end, rolled back on error.
@@ -64,19 +69,35 @@ def writing() -> Iterator[None]:
     The session's read transaction, if any, ends first (it holds nothing to keep): the block
     then starts from fresh rows. Changes made before the block would be committed by it without
     their owner knowing, so they are refused as a programming error.
+
+    Inside another `writing()` block (a class created with its demo tickets, through the same
+    services a person uses), the inner block joins the outer transaction: it only flushes, and
+    the outer block commits everything or nothing.
     """
+    if _WRITING.get():
+        yield
+        db.session.flush()
+        return
     session = db.session()  # the scoped session's current Session
     if session.new or session.dirty or session.deleted:
         raise PendingWork("uncommitted changes before a write transaction")
     if session.in_transaction():
         session.rollback()
     session.connection(execution_options={"sqlite_immediate": True})
+    marker = _WRITING.set(True)
     try:
         yield
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        _WRITING.reset(marker)
+
+
+def in_write_transaction() -> bool:
+    """Whether a `writing()` block is running (work after its commit must wait for it)."""
+    return _WRITING.get()
 
 
 def end_read() -> None:
