@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .minha_area.routes import bp as minha_area_bp
     from .processos.routes import bp as processos_bp
     from .suporte.routes import bp as suporte_bp
+    from .turmas.routes import bp as turmas_bp
 
     app.register_blueprint(suporte_bp)
     app.register_blueprint(processos_bp, url_prefix="/processos")
@@ -70,4 +71,5 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(mapa_bp, url_prefix=sites.MAPA.prefix)
     app.register_blueprint(caixa_bp, url_prefix="/caixa-de-saida")
     app.register_blueprint(manual_bp, url_prefix="/manual")
+    app.register_blueprint(turmas_bp, url_prefix="/turmas")
     return app
