@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.load(app, test_config)
 
-    from . import assets, auth, cli, database, errors, security, sites, templating
+    from . import assets, auth, cli, database, errors, manual_help, security, sites, templating
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     app.session_interface = sites.SiteSessionInterface()
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     login_manager.init_app(app)
     auth.init_app(app)
     templating.init_app(app)
+    manual_help.init_app(app)
     errors.init_app(app)
     assets.init_app(app)
     security.init_app(app)

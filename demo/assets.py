@@ -13,6 +13,8 @@ PUBLISHED = (
     "@fortawesome/fontawesome-free/css/",
     "@fortawesome/fontawesome-free/webfonts/",
     "bpmn-js/dist/",
+    "driver.js/dist/driver.css",
+    "driver.js/dist/driver.js.iife.js",
 )
 
 

@@ -19,7 +19,6 @@ from demo.models import (
     Organization,
     OutgoingEmail,
     Ticket,
-    TicketStatus,
     User,
 )
 from demo.services import classrooms

@@ -57,6 +57,8 @@ class ReplayBuilder(Builder):
         self.steps_run = 0
         self.steps_skipped = 0
         self.started = time.perf_counter()
+        #: What steps kept (``:guarda:``) for later ones, across the documents of the build.
+        self.variables: dict[str, str] = {}
 
     def get_outdated_docs(self) -> Set[str]:
         return self.env.found_docs  # a replay always replays everything
@@ -170,7 +172,9 @@ class ReplayBuilder(Builder):
     ) -> None:
         from . import runner
 
-        replayer = runner.Replayer(browser, base_url, settings, login, contexts)
+        replayer = runner.Replayer(
+            browser, base_url, settings, login, contexts, variables=self.variables
+        )
         try:
             for position, (kind, data) in enumerate(items):
                 started = time.perf_counter()
@@ -333,6 +337,7 @@ def _step(data: dict[str, Any]) -> runner.Step:
         url=data.get("url"),
         figure=bool(data.get("figure")),
         full_page=bool(data.get("full_page")),
+        keep=tuple(tuple(pair) for pair in data.get("keep", ())),
     )
 
 
