@@ -100,6 +100,8 @@ rst_prolog = f"""
 # The executable steps: a fresh portal (temporary database, demo data, frozen clock).
 passos_app = "demo.capturas:create_capture_app"
 passos_relogio = "2026-11-10T10:00:00-03:00"
+# The portal under test reads the chapters' steps (the trainer's progress view) from there.
+passos_praticar_env = "PORTAL_MANUAL_DIR"
 
 
 def _cache_templates(app) -> None:

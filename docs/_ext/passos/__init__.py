@@ -64,6 +64,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         types=frozenset({float, int}),
         description="fraction of pixels that may differ before a figure has drifted",
     )
+    app.add_config_value(
+        "passos_praticar_env",
+        "",
+        "",
+        types=frozenset({str}),
+        description="environment variable that gives the portal under test the steps' folder",
+    )
     praticar.setup(app)
     app.add_directive("passo", PassoDirective)
     app.add_directive("passos-sessao", SessaoDirective)

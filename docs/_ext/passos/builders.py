@@ -88,6 +88,7 @@ class ReplayBuilder(Builder):
         try:
             settings = self._settings()
             runner.check_browser(settings.chromium)
+            self._export_steps()
             login = None
             if self.config.passos_entrar:
                 login = server.load_object(self.config.passos_entrar, "passos_entrar")
@@ -113,6 +114,23 @@ class ReplayBuilder(Builder):
                         contexts.close()
         except PassosError as err:
             self._report(Problem("", str(err)))
+
+    def _export_steps(self) -> None:
+        """Give the portal under test the manual's steps, as the HTML build gives them to it.
+
+        With ``passos_praticar_env`` (a variable name), the steps' file is written under the
+        output folder and the variable names that folder, before the portal is built.
+        """
+        variable = self.config.passos_praticar_env
+        if not variable:
+            return
+        import os
+
+        from .praticar import write_steps_file
+
+        folder = self.outdir / "praticar"
+        write_steps_file(self.app, folder / "html")
+        os.environ[variable] = str(folder)
 
     def _settings(self) -> runner.Settings:
         from . import runner

@@ -122,7 +122,12 @@ def chapters(app: Sphinx) -> list[dict[str, Any]]:
 def write_steps(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name != "html":
         return
-    path = Path(app.outdir) / OUTPUT
+    write_steps_file(app, Path(app.outdir))
+
+
+def write_steps_file(app: Sphinx, html: Path) -> None:
+    """Write praticar.json into an HTML folder (unchanged files are left alone)."""
+    path = html / OUTPUT
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"versao": 1, "regra": roles.exported(), "capitulos": chapters(app)}
     text = json.dumps(data, ensure_ascii=False, indent=1)
