@@ -404,3 +404,107 @@ def test_the_trainer_sets_a_trainee_role_on_the_screen(portal):
     agent = Trainee(portal, *sheet[0])
     assert agent.get("/atendimento/").status_code == 200
     assert "Suporte Nível 2" in agent.get("/atendimento/").text
+
+
+# --- the tour's progress ------------------------------------------------------------------------
+
+
+def report(trainee, token, **body):
+    return trainee.client.post(
+        "/turmas/progresso-do-tour", json=body, headers={"X-CSRFToken": token}
+    )
+
+
+def test_the_trainer_sees_how_far_each_trainee_got(portal):
+    from datetime import timedelta
+
+    from demo.services import clock
+
+    sheet = make_class(portal, "turma-a")
+    trainee = Trainee(portal, *sheet[0])
+    token = csrf_token(trainee.get("/"))
+    assert (
+        report(trainee, token, capitulo="abertura-de-chamados", passo=0, total=14).status_code
+        == 204
+    )
+    assert (
+        report(trainee, token, capitulo="abertura-de-chamados", passo=3, total=14).status_code
+        == 204
+    )
+    portal.config["FROZEN_TIME"] = (clock.parse_utc(FROZEN) + timedelta(minutes=7)).isoformat()
+    browser = trainer_browser(portal)
+    data = browser.client.get("/turmas/turma-a/progresso.json").get_json()
+    [first] = [a for a in data["alunos"] if a["usuario"] == sheet[0][0]]
+    cell = first["capitulos"]["abertura-de-chamados"]
+    assert cell["feitos"] == 3 and cell["passo"] == 3 and not cell["concluido"]
+    assert cell["texto"] == "3 de 14 feitos · no passo 4 · parado há 7 min"
+    assert (
+        report(trainee, token, capitulo="abertura-de-chamados", passo=14, total=14).status_code
+        == 204
+    )
+    page_html = browser.client.get("/turmas/turma-a/progresso").text
+    assert "Concluído (14 de 14)" in page_html
+    # Only the trainer reads it.
+    assert trainee.get("/turmas/turma-a/progresso.json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"capitulo": "../etc", "passo": 0, "total": 3},
+        {"capitulo": "abertura", "passo": 5, "total": 3},
+        {"capitulo": "abertura", "passo": -1, "total": 3},
+        {"capitulo": "abertura", "passo": 0, "total": 100000},
+        {"capitulo": "abertura", "passo": "1", "total": 3},
+        ["não é um objeto"],
+    ],
+)
+def test_a_bad_progress_report_is_refused_in_portuguese(portal, body):
+    sheet = make_class(portal, "turma-a", 1)
+    trainee = Trainee(portal, *sheet[0])
+    token = csrf_token(trainee.get("/"))
+    response = trainee.client.post(
+        "/turmas/progresso-do-tour", json=body, headers={"X-CSRFToken": token}
+    )
+    assert response.status_code == 400
+    assert response.get_json()["erro"]
+
+
+def test_a_progress_report_needs_the_login_and_its_csrf_token(portal):
+    sheet = make_class(portal, "turma-a", 1)
+    body = {"capitulo": "abertura-de-chamados", "passo": 0, "total": 3}
+    anonymous = portal.test_client().post("/turmas/progresso-do-tour", json=body)
+    assert anonymous.status_code in (302, 400)
+    trainee = Trainee(portal, *sheet[0])
+    assert trainee.client.post("/turmas/progresso-do-tour", json=body).status_code == 400
+    from demo.models import TourProgress
+
+    assert count(portal, TourProgress) == 0
+
+
+def test_faq_the_category_cannot_change_after_approval_and_the_number_is_in_the_receipt(portal):
+    """The trainer's FAQ says so; the portal does so."""
+    sheet = make_class(portal, "turma-a", 1)
+    trainee = Trainee(portal, *sheet[0])
+    number = trainee.open_ticket("Pergunta da turma")
+    form = trainee.get(f"/chamados/{number}/formulario")
+    assert form.status_code == 302 and form.headers["Location"].endswith(f"/chamados/{number}")
+    assert number in trainee.get("/minha-area/").text
+    receipts = [m for m in Outbox(portal).messages() if m["To"] == sheet[0][0]]
+    assert any(number in m["Subject"] for m in receipts)
+
+
+def test_faq_a_resent_password_goes_on_the_sheet(portal):
+    sheet = make_class(portal, "turma-a", 1)
+    Trainee(portal, *sheet[0])
+    assert invoke_root(portal, "reenviar-senha", sheet[0][0]).exit_code == 0
+    with portal.app_context():
+        line = classrooms.sheet(classrooms.get("turma-a"))[0]
+        db.session.remove()
+    assert line.password and line.password != sheet[0][1]
+    again = Browser(portal.test_client())
+    assert again.login(line.user, line.password).status_code == 302
+
+
+def invoke_root(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
