@@ -91,11 +91,19 @@ def test_a_class_plays_the_agents_side_in_its_own_groups(portal):
     agent = Trainee(portal, *sheet[1])
     manager = Trainee(portal, *sheet[2])
     number = requester.open_ticket("Pedido da turma")
+    real = Person(portal, MARIA).open_ticket("Um chamado de verdade")
+    make_class(portal, "turma-b")
+    others = {t.number for t in class_tickets(portal, "turma-b")} | {real}
 
     queue = agent.queue()
     numbers = [row.number for row in queue]
     assert number in numbers
-    assert not set(numbers) & set(Person(portal, JOAO).queue_numbers())
+    assert not set(numbers) & others
+    assert real in Person(portal, JOAO).queue_numbers()
+    assert not set(Person(portal, JOAO).queue_numbers()) & set(numbers)
+    for other in others:
+        assert agent.get(f"/chamados/{other}/status").status_code == 404
+        assert manager.get(f"/chamados/{other}/status").status_code == 404
     # The demo tickets show the yellow and red rows at once.
     states = {row.state for row in queue}
     assert {"perto", "vencido"} <= states, states
