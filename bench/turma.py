@@ -135,7 +135,7 @@ def report_at_once(app, people: int) -> str:
         barrier.wait()
         started = time.perf_counter()
         answer = client.post(
-            "/turmas/progresso-do-tour",
+            "/praticar/progresso",
             json={"capitulo": "abertura-de-chamados", "passo": 3, "total": 14},
             headers={"X-CSRFToken": token},
         )

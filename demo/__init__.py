@@ -73,4 +73,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(caixa_bp, url_prefix="/caixa-de-saida")
     app.register_blueprint(manual_bp, url_prefix="/manual")
     app.register_blueprint(turmas_bp, url_prefix="/turmas")
+
+    from .praticar import routes as praticar
+
+    praticar.init_app(app)
     return app

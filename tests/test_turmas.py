@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -418,9 +419,7 @@ def test_the_trainer_sets_a_trainee_role_on_the_screen(portal):
 
 
 def report(trainee, token, **body):
-    return trainee.client.post(
-        "/turmas/progresso-do-tour", json=body, headers={"X-CSRFToken": token}
-    )
+    return trainee.client.post("/praticar/progresso", json=body, headers={"X-CSRFToken": token})
 
 
 def test_the_trainer_sees_how_far_each_trainee_got(portal):
@@ -471,9 +470,7 @@ def test_a_bad_progress_report_is_refused_in_portuguese(portal, body):
     sheet = make_class(portal, "turma-a", 1)
     trainee = Trainee(portal, *sheet[0])
     token = csrf_token(trainee.get("/"))
-    response = trainee.client.post(
-        "/turmas/progresso-do-tour", json=body, headers={"X-CSRFToken": token}
-    )
+    response = trainee.client.post("/praticar/progresso", json=body, headers={"X-CSRFToken": token})
     assert response.status_code == 400
     assert response.get_json()["erro"]
 
@@ -481,10 +478,10 @@ def test_a_bad_progress_report_is_refused_in_portuguese(portal, body):
 def test_a_progress_report_needs_the_login_and_its_csrf_token(portal):
     sheet = make_class(portal, "turma-a", 1)
     body = {"capitulo": "abertura-de-chamados", "passo": 0, "total": 3}
-    anonymous = portal.test_client().post("/turmas/progresso-do-tour", json=body)
+    anonymous = portal.test_client().post("/praticar/progresso", json=body)
     assert anonymous.status_code in (302, 400)
     trainee = Trainee(portal, *sheet[0])
-    assert trainee.client.post("/turmas/progresso-do-tour", json=body).status_code == 400
+    assert trainee.client.post("/praticar/progresso", json=body).status_code == 400
     from demo.models import TourProgress
 
     assert count(portal, TourProgress) == 0
@@ -516,3 +513,23 @@ def test_faq_a_resent_password_goes_on_the_sheet(portal):
 
 def invoke_root(app, *args):
     return app.test_cli_runner().invoke(args=list(args))
+
+
+def test_the_tour_reports_from_the_mapa_site_too(portal):
+    """Each site has its own session: the mapa site's pages report to their own address."""
+    sheet = make_class(portal, "turma-a", 1)
+    trainee = Trainee(portal, *sheet[0])
+    mapa = Browser(trainee.client, "/mapa")
+    assert mapa.login(trainee.email, "uma frase longa da turma").status_code == 302
+    page_html = trainee.client.get("/mapa/").text
+    assert 'data-progresso="/mapa/praticar/progresso"' in page_html
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page_html).group(1)
+    answer = trainee.client.post(
+        "/mapa/praticar/progresso",
+        json={"capitulo": "dois-sites", "passo": 1, "total": 2},
+        headers={"X-CSRFToken": token},
+    )
+    assert answer.status_code == 204
+    from demo.models import TourProgress
+
+    assert count(portal, TourProgress, TourProgress.chapter == "dois-sites") == 1

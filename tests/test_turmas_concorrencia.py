@@ -75,7 +75,7 @@ def test_a_class_reports_its_tour_progress_at_once(portal):
     def report(step):
         def press(i):
             return people[i].client.post(
-                "/turmas/progresso-do-tour",
+                "/praticar/progresso",
                 json={"capitulo": "abertura-de-chamados", "passo": step, "total": 14},
                 headers={"X-CSRFToken": tokens[i]},
             )

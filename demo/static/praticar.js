@@ -326,6 +326,9 @@
     });
     announce(`${title}. ${step.frase} ${what} ${note || ""}`);
     if (!target || !action) return;
+    // The keyboard goes where the step is: type in the field, or press Enter on the button.
+    // (driver.js puts the focus in its popover; the announcement above reads the step.)
+    setTimeout(() => target.focus({ preventScroll: true }), 0);
     const done = (delay) => () => advance(delay);
     const listen = (element, event, handler) => {
       element.addEventListener(event, handler, true);

@@ -1,8 +1,5 @@
-"""The trainer's screens (Turmas) and the guided tour's progress reports.
-
-Everything under /turmas/ is the instrutor's (everyone else gets 404), but the tour's report,
-which every logged-in person's browser sends.
-"""
+"""The trainer's screens (Turmas): everything under /turmas/ is the instrutor's; everyone
+else gets 404."""
 
 from __future__ import annotations
 
@@ -15,7 +12,6 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user
@@ -29,14 +25,9 @@ from .forms import ConfirmForm, CreateForm, RoleForm
 
 bp = Blueprint("turmas", __name__, template_folder="templates", static_folder="static")
 
-#: Views any logged-in person may use (the tour reports from every page).
-OPEN_VIEWS = {"turmas.progresso_do_tour"}
-
 
 @bp.before_request
 def _trainers_only():
-    if request.endpoint in OPEN_VIEWS:
-        return None
     if current_user.profile != Profile.TRAINER:
         abort(404)
     return None
@@ -235,13 +226,3 @@ def progresso_json(nome: str):
             ],
         }
     )
-
-
-@bp.post("/progresso-do-tour")
-def progresso_do_tour():
-    """The tour's report of the step reached (JSON; CSRF token in the X-CSRFToken header)."""
-    try:
-        guide.record(current_user, guide.parse_report(request.get_json(silent=True)))
-    except ServiceError as error:
-        return jsonify({"erro": error.message}), http_status(error)
-    return "", 204
