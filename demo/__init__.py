@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.load(app, test_config)
 
-    from . import assets, auth, cli, database, errors, security, sites, templating
+    from . import assets, auth, cli, database, errors, manual_help, security, sites, templating
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     app.session_interface = sites.SiteSessionInterface()
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     login_manager.init_app(app)
     auth.init_app(app)
     templating.init_app(app)
+    manual_help.init_app(app)
     errors.init_app(app)
     assets.init_app(app)
     security.init_app(app)
@@ -59,6 +60,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .minha_area.routes import bp as minha_area_bp
     from .processos.routes import bp as processos_bp
     from .suporte.routes import bp as suporte_bp
+    from .turmas.routes import bp as turmas_bp
 
     app.register_blueprint(suporte_bp)
     app.register_blueprint(processos_bp, url_prefix="/processos")
@@ -70,6 +72,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(mapa_bp, url_prefix=sites.MAPA.prefix)
     app.register_blueprint(caixa_bp, url_prefix="/caixa-de-saida")
     app.register_blueprint(manual_bp, url_prefix="/manual")
+    app.register_blueprint(turmas_bp, url_prefix="/turmas")
+
+    from .praticar import routes as praticar
+
+    praticar.init_app(app)
 
     from . import api
 

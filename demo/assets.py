@@ -16,6 +16,8 @@ PUBLISHED = (
     # The API's reference page (demo/api/docs.py): the bundle and its style sheet only.
     "swagger-ui-dist/swagger-ui-bundle.js",
     "swagger-ui-dist/swagger-ui.css",
+    "driver.js/dist/driver.css",
+    "driver.js/dist/driver.js.iife.js",
 )
 
 

@@ -37,6 +37,8 @@ def create_capture_app(relogio: str | None = None) -> Flask:
             "ENVIRONMENT": "development",
             "DEMO_MODE": True,
             "RATELIMIT_ENABLED": False,
+            # The class sheet's temporary passwords are random: the figures need the same ones.
+            "CLASS_PASSWORD_SEED": "capturas-do-manual",
         },
     )
     with app.app_context():

@@ -12,6 +12,8 @@ import signal
 import socket
 import sys
 import threading
+from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -21,7 +23,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import background, config
 from .database import Busy, is_busy
-from .services import accounts, api_tokens, clock, delivery, demo_data, housekeeping, tasks
+from .services import (
+    accounts,
+    api_tokens,
+    classrooms,
+    clock,
+    delivery,
+    demo_data,
+    housekeeping,
+    tasks,
+)
 from .services.errors import ServiceError
 
 
@@ -40,8 +51,10 @@ def portuguese_errors(command):
         try:
             return command(*args, **kwargs)
         except ServiceError as error:
-            problems = getattr(error, "problems", None) or [error]
-            raise CommandError(" ".join(p.message for p in problems)) from error
+            problems = getattr(error, "problems", None)
+            if problems:
+                raise CommandError("\n".join(problem.message for problem in problems)) from error
+            raise CommandError(error.message) from error
         except (SQLAlchemyError, Busy) as error:
             if is_busy(error):
                 raise CommandError(
@@ -78,6 +91,7 @@ def init_app(app: Flask) -> None:
         serve,
         create_token,
         revoke_token,
+        classroom,
     ):
         app.cli.add_command(command)
 
@@ -307,3 +321,133 @@ def serve(host: str, port: int) -> None:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     argv = [sys.executable, "-m", "gunicorn", "-c", "python:demo.server", "-b", bind]
     os.execv(sys.executable, [*argv, "demo:create_app()"])
+
+
+# --- turmas ----------------------------------------------------------------------------------
+
+
+@click.group("turma")
+def classroom() -> None:
+    """Turmas de treinamento: criar, reiniciar, remover, listar e definir papéis."""
+
+
+def _sheet_target(path: str | None) -> Path | None:
+    """Check, before anything is created, that the sheet can be written there."""
+    if not path:
+        return None
+    target = Path(path)
+    if target.is_dir():
+        raise CommandError(f"“{path}” é uma pasta: informe o nome do arquivo da ficha (.csv).")
+    if not target.parent.exists():
+        raise CommandError(f"A pasta de “{path}” não existe; nada foi criado.")
+    if not os.access(target.parent, os.W_OK) or (
+        target.exists() and not os.access(target, os.W_OK)
+    ):
+        raise CommandError(f"Sem permissão para gravar “{path}”; nada foi criado.")
+    return target
+
+
+def _write_sheet(target: Path | None, lines) -> None:
+    if target is None:
+        return
+    target.write_text(classrooms.sheet_csv(lines), encoding="utf-8")
+    click.echo(f"Ficha da turma gravada em {target} (colunas usuario,senha; UTF-8).")
+
+
+def _print_sheet(lines) -> None:
+    for line in lines:
+        click.echo(f"  {line.user}  {line.password or '(já fez o primeiro acesso)'}")
+
+
+@classroom.command("criar")
+@with_appcontext
+@click.argument("nome")
+@click.option("--alunos", type=int, help="Número de alunos (contas criadas pelo portal).")
+@click.option("--importar", "importar", help="CSV com as pessoas (colunas nome,email; UTF-8).")
+@click.option("--csv", "ficha", help="Arquivo em que gravar a ficha da turma (usuario,senha).")
+@click.option("--termino", help="Último dia da turma (dd/mm/aaaa): depois, as contas param.")
+@portuguese_errors
+def classroom_create(
+    nome: str, alunos: int | None, importar: str | None, ficha: str | None, termino: str | None
+) -> None:
+    """Cria uma turma com os seus alunos, o seu órgão e os chamados de exemplo."""
+    if alunos is not None and importar:
+        raise CommandError("Use --alunos ou --importar, não os dois.")
+    if alunos is None and not importar:
+        raise CommandError("Informe --alunos N ou --importar ARQUIVO.csv.")
+    target = _sheet_target(ficha)
+    people = None
+    if importar:
+        try:
+            data = Path(importar).read_bytes()
+        except OSError as error:
+            raise CommandError(f"Não foi possível ler “{importar}”: {error.strerror}.") from error
+        people = classrooms.parse_people(data)
+    ends_at = classrooms.parse_end(termino)
+    created, lines = classrooms.create(nome, alunos, people, ends_at)
+    click.echo(
+        f"Turma {created.name} criada com {len(lines)} aluno(s) (órgão "
+        f"{created.organization.acronym}) e os chamados de exemplo."
+    )
+    _write_sheet(target, lines)
+    if target is None:
+        _print_sheet(lines)
+    if people:
+        _send_now("As senhas temporárias também foram enviadas por e-mail.")
+
+
+@classroom.command("reiniciar")
+@with_appcontext
+@click.argument("nome")
+@click.option("--csv", "ficha", help="Arquivo em que gravar a nova ficha da turma.")
+@portuguese_errors
+def classroom_reset(nome: str, ficha: str | None) -> None:
+    """Apaga chamados, anexos e e-mails da turma e devolve os alunos ao primeiro acesso."""
+    target = _sheet_target(ficha)
+    reset, lines = classrooms.reset(nome)
+    click.echo(
+        f"Turma {reset.name} reiniciada: chamados, anexos, e-mails e progresso apagados; "
+        f"{len(lines)} aluno(s) de volta ao primeiro acesso, com novas senhas temporárias."
+    )
+    _write_sheet(target, lines)
+    if target is None:
+        _print_sheet(lines)
+
+
+@classroom.command("remover")
+@with_appcontext
+@click.argument("nome")
+@portuguese_errors
+def classroom_remove(nome: str) -> None:
+    """Remove a turma, as contas dos seus alunos e tudo o que fizeram."""
+    removed = classrooms.remove(nome)
+    click.echo(f"Turma {removed} removida, com as contas e os chamados dela.")
+
+
+@classroom.command("listar")
+@with_appcontext
+@portuguese_errors
+def classroom_list() -> None:
+    """Lista as turmas."""
+    found = classrooms.list_all()
+    if not found:
+        click.echo("Nenhuma turma.")
+        return
+    for item in found:
+        end = ""
+        if item.ends_at is not None:
+            last = (item.ends_at - timedelta(seconds=1)).astimezone(clock.LOCAL_ZONE)
+            end = f", {'terminou' if item.ended else 'termina'} em {last:%d/%m/%Y}"
+        click.echo(f"{item.name}: {item.trainees} aluno(s), {item.tickets} chamado(s){end}")
+
+
+@classroom.command("papel")
+@with_appcontext
+@click.argument("nome")
+@click.argument("usuario")
+@click.argument("papel")
+@portuguese_errors
+def classroom_role(nome: str, usuario: str, papel: str) -> None:
+    """Define o papel de um aluno: solicitante, gestor ou atendente:GRUPO."""
+    user = classrooms.set_role(nome, usuario, papel)
+    click.echo(f"{user.email} agora é {dict(classrooms.roles())[papel]} na turma {nome}.")

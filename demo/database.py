@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import Flask, current_app
 from sqlalchemy import event
@@ -67,6 +68,10 @@ class Busy(RuntimeError):
     """The database stayed busy with other writes past the timeout."""
 
 
+#: Set while a `writing()` block runs: a nested block joins it (see `writing`).
+_WRITING: ContextVar[bool] = ContextVar("portal_writing", default=False)
+
+
 @contextmanager
 def writing() -> Iterator[None]:
     """Run the block as one write transaction, committed at its end, rolled back on error.
@@ -74,13 +79,22 @@ def writing() -> Iterator[None]:
     The session's read transaction, if any, ends first (it holds nothing to keep): the block
     then starts from fresh rows. Changes made before the block would be committed by it without
     their owner knowing, so they are refused as a programming error.
+
+    Inside another `writing()` block (a class created with its demo tickets, through the same
+    services a person uses), the inner block joins the outer transaction: it only flushes, and
+    the outer block commits everything or nothing.
     """
+    if _WRITING.get():
+        yield
+        db.session.flush()
+        return
     session = db.session()  # the scoped session's current Session
     if session.new or session.dirty or session.deleted:
         raise PendingWork("uncommitted changes before a write transaction")
     writer = current_app.extensions.get("portal.sqlite_writer")
     if writer is not None and not writer[0].acquire(timeout=writer[1]):
         raise Busy("another write of this process held the database past the timeout")
+    marker = _WRITING.set(True)
     try:
         if session.in_transaction():
             session.rollback()
@@ -92,8 +106,14 @@ def writing() -> Iterator[None]:
             session.rollback()
             raise
     finally:
+        _WRITING.reset(marker)
         if writer is not None:
             writer[0].release()
+
+
+def in_write_transaction() -> bool:
+    """Whether a `writing()` block is running (work after its commit must wait for it)."""
+    return _WRITING.get()
 
 
 def end_read() -> None:

@@ -40,12 +40,16 @@ class Profile(enum.StrEnum):
     REQUESTER = "solicitante"
     AGENT = "atendente"
     MANAGER = "gestor"
+    TRAINER = "instrutor"
 
     @property
     def label(self) -> str:
-        return {"solicitante": "Solicitante", "atendente": "Atendente", "gestor": "Gestor"}[
-            self.value
-        ]
+        return {
+            "solicitante": "Solicitante",
+            "atendente": "Atendente",
+            "gestor": "Gestor",
+            "instrutor": "Instrutor",
+        }[self.value]
 
 
 class Organization(db.Model):
@@ -58,6 +62,85 @@ class Organization(db.Model):
     name: Mapped[str] = mapped_column(String(200))
 
     users: Mapped[list[User]] = relationship(back_populates="organization")
+    #: The class (turma) this órgão is the sandbox of, if any.
+    classroom: Mapped[Classroom | None] = relationship(back_populates="organization")
+
+
+class Classroom(db.Model):
+    """A turma: its own órgão (its sandbox), its trainees, and an optional end date."""
+
+    __tablename__ = "classrooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(20), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: After this instant the class's accounts stop working (None: no end).
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organization: Mapped[Organization] = relationship(back_populates="classroom")
+    members: Mapped[list[ClassMember]] = relationship(
+        back_populates="classroom", order_by="ClassMember.position", cascade="all, delete-orphan"
+    )
+
+
+class ClassMember(db.Model):
+    """A trainee of a class, with the temporary password of the class sheet.
+
+    The sheet's password is kept only until the trainee's first access (then it is useless and
+    wiped), so that the trainer can print the sheet again.
+    """
+
+    __tablename__ = "class_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    position: Mapped[int]
+    #: Accounts made for the class (not imported from a CSV) have no mailbox behind them.
+    has_mailbox: Mapped[bool] = mapped_column(default=False)
+    sheet_password: Mapped[str | None] = mapped_column(String(64))
+
+    classroom: Mapped[Classroom] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+
+class GroupMembership(db.Model):
+    """A user who works the tasks of one lane of the process in one órgão (a class's groups).
+
+    The real support groups live in conf/equipes.toml; a class's groups live here, so trainees
+    can play the agent's side without a restart.
+    """
+
+    __tablename__ = "group_memberships"
+    __table_args__ = (db.UniqueConstraint("user_id", "lane", name="uq_group_memberships"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    lane: Mapped[str] = mapped_column(String(120))
+
+    user: Mapped[User] = relationship()
+
+
+class TourProgress(db.Model):
+    """How far a user got in the guided tour of one chapter of the manual."""
+
+    __tablename__ = "tour_progress"
+    __table_args__ = (db.UniqueConstraint("user_id", "chapter", name="uq_tour_progress"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    chapter: Mapped[str] = mapped_column(String(100))
+    #: Index of the step shown now (0-based); equal to `total` once the chapter is done.
+    step: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    #: When the current step was reached: "stuck for how long" counts from here.
+    step_since: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class User(UserMixin, db.Model):
@@ -169,6 +252,10 @@ class OutgoingEmail(db.Model):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str] = mapped_column(Text, default="")
+    #: The órgão the e-mail is about (a class's e-mails go with the class when it is reset).
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+
+    organization: Mapped[Organization | None] = relationship()
 
 
 class ServiceRequest(db.Model):

@@ -24,6 +24,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(share_text, "percentual")
     app.add_template_filter(bar_width, "largura_barra")
     app.add_template_filter(token_state_text, "situacao_token")
+    app.add_template_filter(progress_text, "progresso")
+    app.add_template_filter(last_day, "ultimo_dia")
 
 
 def _context() -> dict:
@@ -109,3 +111,20 @@ def share_text(share: float | None) -> str:
 def bar_width(share: float | None) -> int:
     """Width of a chart bar, in percent of the chart."""
     return round((share or 0) * 100)
+
+
+def progress_text(cell) -> str:
+    """A trainee in a chapter of the tour: 3 de 12 feitos · no passo 4 · parado há 5 min."""
+    if cell.finished:
+        return f"Concluído ({cell.total} de {cell.total})"
+    return (
+        f"{cell.done} de {cell.total} feitos · no passo {cell.step + 1} · "
+        f"parado há {duration(cell.stuck_for)}"
+    )
+
+
+def last_day(end: datetime | None) -> str:
+    """A class's end instant (the midnight after its last day) shown as that last day."""
+    if end is None:
+        return "—"
+    return (end - timedelta(seconds=1)).astimezone(LOCAL_ZONE).strftime("%d/%m/%Y")

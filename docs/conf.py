@@ -109,6 +109,8 @@ passos_app = "demo.capturas:create_capture_app"
 passos_relogio = "2026-11-10T10:00:00-03:00"
 # The API chapter's examples (docs/api.rst): their tokens, on the same fresh portal.
 api_exemplos_tokens = "demo.capturas:api_tokens"
+# The portal under test reads the chapters' steps (the trainer's progress view) from there.
+passos_praticar_env = "PORTAL_MANUAL_DIR"
 
 
 def _cache_templates(app) -> None:

@@ -13,6 +13,7 @@ from apoio_atendimento import ANA, PASSWORDS, RITA, Person
 from apoio_chamados import FROZEN, JOAO, MARIA, png_bytes, upload
 from apoio_navegador import launched, served
 from apoio_portal import Browser
+from apoio_turmas import TRAINER, make_class
 
 from demo.security import CONTENT_SECURITY_POLICY
 
@@ -23,7 +24,7 @@ INLINE = [
     (re.compile(r"\son[a-z]+\s*=", re.I), "manipulador de evento embutido"),
 ]
 #: Links a crawl must not follow: they change something or leave the site.
-SKIP = re.compile(r"^/(sair|mapa/sair)|^/manual/|^/vendor/|^/static/|/anexos/")
+SKIP = re.compile(r"^/(sair|mapa/sair)|^/manual/|^/vendor/|/static/|/anexos/")
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def portal(app):
     maria = Person(app, MARIA)
     number = maria.open_ticket("Tela em branco", files=[upload(png_bytes(), "tela.png")])
     Person(app, JOAO).act(number, "informacao", "Qual navegador?")
+    make_class(app, "turma-a")
     return app
 
 
@@ -72,7 +74,7 @@ def assert_hardened(path: str, response) -> None:
             assert not found, f"{path}: {what}: {found.group(0) if found else ''}"
 
 
-@pytest.mark.parametrize("who", [MARIA, JOAO, RITA, ANA])
+@pytest.mark.parametrize("who", [MARIA, JOAO, RITA, ANA, TRAINER])
 def test_every_page_of_every_profile_is_hardened(portal, who):
     person = Person(portal, who)
     assert Browser(person.client, "/mapa").login(who, PASSWORDS[who]).status_code == 302

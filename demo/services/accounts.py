@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..database import end_read, writing
 from ..extensions import db
-from ..models import LoginSession, Organization, Profile, User
+from ..models import ClassMember, LoginSession, Organization, Profile, User
 from . import clock, mail, passwords, throttling
 from .errors import Conflict, Invalid, NotFound, Throttled
 
@@ -26,6 +26,17 @@ LOGIN_REFUSED = "Usuário ou senha incorretos."
 TEMPORARY_EXPIRED = (
     "Sua senha temporária expirou. Peça ao suporte o reenvio de uma nova senha por e-mail."
 )
+CLASS_ENDED = "A turma {name} terminou em {day}: as contas dela não funcionam mais."
+
+
+def class_ended(user: User) -> str | None:
+    """The refusal for a trainee whose class ended (its end date passed), else None."""
+    organization = user.organization
+    classroom = organization.classroom if organization is not None else None
+    if classroom is None or classroom.ends_at is None or classroom.ends_at > clock.now():
+        return None
+    last_day = (classroom.ends_at - timedelta(seconds=1)).astimezone(clock.LOCAL_ZONE)
+    return CLASS_ENDED.format(name=classroom.name, day=last_day.strftime("%d/%m/%Y"))
 
 
 def normalise_email(raw: str) -> str:
@@ -76,7 +87,7 @@ def create_user(email: str, name: str, organization: str, profile: str) -> User:
                 raise Conflict(f"Já existe uma conta para {address}.", "email")
             user = User(email=address, name=name, organization=org, profile=role)
             db.session.add(user)
-            _issue_temporary_password(user, temporary, temporary_hash, "conta_criada")
+            issue_temporary_password(user, temporary, temporary_hash, "conta_criada")
     except IntegrityError as exc:
         # Two creations of the same address at once: the UNIQUE constraint decided.
         raise Conflict(f"Já existe uma conta para {address}.", "email") from exc
@@ -92,7 +103,14 @@ def resend_password(email: str) -> User:
             raise NotFound(f"Nenhuma conta com o e-mail {email.strip()!r}.", "email")
         user.password_hash = None
         end_all_sessions(user)
-        _issue_temporary_password(user, temporary, temporary_hash, "senha_reenviada")
+        issue_temporary_password(user, temporary, temporary_hash, "senha_reenviada")
+        # A trainee's new password also goes on the class sheet the trainer prints.
+        db.session.execute(
+            update(ClassMember)
+            .where(ClassMember.user_id == user.id)
+            .values(sheet_password=temporary)
+            .execution_options(synchronize_session=False)
+        )
     return user
 
 
@@ -101,11 +119,18 @@ def _new_temporary() -> tuple[str, str]:
     return temporary, passwords.hash_password(temporary)
 
 
-def _issue_temporary_password(user: User, temporary: str, hashed: str, template: str) -> None:
+def issue_temporary_password(user: User, temporary: str, hashed: str, template: str) -> None:
+    """Inside a transaction: give the user this temporary password and queue its e-mail."""
+    hours = set_temporary_hash(user, hashed)
+    mail.send(user.email, template, user=user, senha=temporary, horas=hours)
+
+
+def set_temporary_hash(user: User, hashed: str) -> int:
+    """Inside a transaction: a temporary password (hashed) valid for the configured hours."""
     hours = int(current_app.config["TEMPORARY_PASSWORD_HOURS"])
     user.temp_password_hash = hashed
     user.temp_password_expires_at = clock.now() + timedelta(hours=hours)
-    mail.send(user.email, template, user=user, senha=temporary, horas=hours)
+    return hours
 
 
 @dataclass(frozen=True)
@@ -133,7 +158,11 @@ def authenticate(email: str, password: str) -> Authentication:
         user.temp_password_hash,
         user.temp_password_expires_at,
     )
+    ended = class_ended(user)
     end_read()
+    if ended:
+        passwords.verify(_dummy_hash(), password)
+        return Authentication(None, ended)
     if passwords.verify(stored, password):
         return Authentication(user, rehash=passwords.needs_rehash(stored))
     if passwords.verify(temporary, password):
@@ -221,7 +250,8 @@ def load_session(token: str, site: str) -> User | None:
         return None
     moment = clock.now()
     idle, longest = session_limits()
-    if moment - login.last_seen_at >= idle or moment - login.created_at >= longest:
+    expired = moment - login.last_seen_at >= idle or moment - login.created_at >= longest
+    if expired or class_ended(login.user):
         end_session(token)
         return None
     # Note the use about once a minute, not on every request: a class clicking together
@@ -360,6 +390,13 @@ def change_password(
         # Sessions elsewhere (the other site, another browser) must log in with the new one.
         end_all_sessions(user, keep=token)
         throttling.forget_account(email)
+        # The class sheet's temporary password is useless now: it is not kept.
+        db.session.execute(
+            update(ClassMember)
+            .where(ClassMember.user_id == user.id)
+            .values(sheet_password=None)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _same(column, value):

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from ..extensions import db
 from ..models import Profile, Ticket, TicketStatus, User
-from . import categories, clock
+from . import categories, clock, tickets
 from .errors import NotFound
 
 PERIODS = {"7": "Últimos 7 dias", "30": "Últimos 30 dias", "90": "Últimos 90 dias", "todos": "Tudo"}
@@ -51,7 +49,8 @@ def build(user: User, period: str) -> Report:
     if period not in PERIODS:
         period = "30"
     now = clock.now()
-    query = select(Ticket).where(Ticket.status != TicketStatus.DRAFT)
+    # The tickets the gestor may see: a class's gestor counts the class's, the real one the rest.
+    query = tickets.visible(user).where(Ticket.status != TicketStatus.DRAFT)
     if period != "todos":
         query = query.where(Ticket.opened_at >= now - timedelta(days=int(period)))
     found = list(db.session.scalars(query))

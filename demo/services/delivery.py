@@ -83,7 +83,7 @@ def deliver_due(limit: int = BATCH) -> Report:
             if claimed is None:
                 continue  # another sender has it
             try:
-                transport.send(*claimed)
+                transport.send(*claimed, message_id)
             except ServerAway as away:
                 _release(message_id, str(away))
                 report.server_away = str(away)
@@ -174,12 +174,19 @@ def backoff(attempts: int) -> timedelta:
 
 
 #: Profiles that run classes: they may read the outbox (and its credentials e-mails).
-OUTBOX_READERS = {Profile.MANAGER}
+OUTBOX_READERS = {Profile.MANAGER, Profile.TRAINER}
 
 
 def may_read_outbox(user) -> bool:
-    """Whether this user may open the outbox page (everyone else gets 404)."""
-    return bool(getattr(user, "is_authenticated", False)) and user.profile in OUTBOX_READERS
+    """Whether this user may open the outbox page (everyone else gets 404).
+
+    A trainee never does, whatever profile the trainer made them play: the outbox holds the
+    credentials e-mails of every class.
+    """
+    if not getattr(user, "is_authenticated", False) or user.profile not in OUTBOX_READERS:
+        return False
+    organization = user.organization
+    return organization is None or organization.classroom is None
 
 
 def may_read_bodies() -> bool:
@@ -259,10 +266,14 @@ class _Folder:
     def __exit__(self, *_exc) -> None:
         return None
 
-    def send(self, _recipient: str, raw: bytes) -> None:
+    def send(self, _recipient: str, raw: bytes, message_id: int) -> None:
         # The portal's time first, then the real one (the portal's may be frozen), so names
-        # sort by sending order; the random part keeps them unique.
-        name = f"{clock.now():%Y%m%dT%H%M%S%f}-{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
+        # sort by sending order; the random part keeps them unique; the row's id ends the name,
+        # so a class's reset finds its files.
+        name = (
+            f"{clock.now():%Y%m%dT%H%M%S%f}-{time.time_ns()}-{uuid.uuid4().hex[:8]}"
+            f"-e{message_id}.eml"
+        )
         try:
             (self.folder / name).write_bytes(raw)
         except OSError as error:
@@ -300,7 +311,11 @@ class _Smtp:
             raise
         return smtp
 
-    def send(self, recipient: str, raw: bytes) -> None:
+    def send(self, recipient: str, raw: bytes, _message_id: int) -> None:
+        # The accounts a class's trainees get have no mailbox: their e-mails stay in the outbox.
+        domain = str(self.config.get("CLASS_EMAIL_DOMAIN") or "").lower()
+        if domain and recipient.lower().endswith("@" + domain):
+            return
         sender = parseaddr(self.config["MAIL_SENDER"])[1]
         try:
             if self.smtp is None:
@@ -340,3 +355,17 @@ def oldest_waiting() -> datetime | None:
         .order_by(OutgoingEmail.id)
         .limit(1)
     )
+
+
+def delete_files(message_ids: set[int]) -> int:
+    """Remove the .eml files of these (deleted) rows from the outbox folder; how many."""
+    folder = Path(current_app.config["MAIL_OUTBOX"])
+    if not message_ids or not folder.is_dir():
+        return 0
+    removed = 0
+    for path in folder.glob("*-e*.eml"):
+        ident = path.stem.rpartition("-e")[2]
+        if ident.isdigit() and int(ident) in message_ids:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -33,6 +33,7 @@ def send(to: str, template: str, **context) -> OutgoingEmail:
         message=message.as_bytes(policy=policy.SMTP),
         created_at=clock.now(),
         next_attempt_at=clock.now(),
+        organization=_about(context),
     )
     db.session.add(row)
     return row
@@ -62,3 +63,12 @@ def text_of(message: EmailMessage) -> str:
     """The plain-text part of a message ("" when it has none)."""
     part = message.get_body(preferencelist=("plain",))
     return part.get_content() if part else ""
+
+
+def _about(context: dict):
+    """The órgão an e-mail is about: its ticket's, or its account's (a class's reset needs it)."""
+    ticket = context.get("ticket")
+    if ticket is not None:
+        return ticket.organization
+    user = context.get("user")
+    return user.organization if user is not None else None

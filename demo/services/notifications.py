@@ -76,7 +76,7 @@ def moved(ticket: Ticket, actor: User, step: str, decision: str, comment: str) -
         return
     if actor.id == ticket.requester_id:
         event = "recusa" if proc.decisions(step) else "resposta"
-        _send(ticket, _group_emails(lane), event, comment)
+        _send(ticket, _group_emails(lane, ticket), event, comment)
         return
     _to_group(ticket, actor)
     _send(ticket, [ticket.requester.email], "andamento", comment)
@@ -88,12 +88,14 @@ def _to_group(ticket: Ticket, actor: User | None = None) -> None:
         workflow.current_process().step(ticket.current_step).lane if ticket.current_step else None
     )
     if lane and lane != teams.REQUESTER_LANE:
-        others = [email for email in _group_emails(lane) if actor is None or email != actor.email]
+        others = [
+            email for email in _group_emails(lane, ticket) if actor is None or email != actor.email
+        ]
         _send(ticket, others, "nova_tarefa", "")
 
 
-def _group_emails(group: str) -> list[str]:
-    members = teams.members_of(group)
+def _group_emails(group: str, ticket: Ticket) -> list[str]:
+    members = teams.members_of(group, ticket.organization_id)
     # Only accounts that exist: the teams file may name someone not created yet.
     found = db.session.scalars(select(User.email).where(User.email.in_(members)))
     return sorted(found)

@@ -69,3 +69,18 @@ def _ensure_counter(year: int) -> None:
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         statement = insert(TicketCounter).values(values)
     db.session.execute(statement)
+
+
+def lock_year(year: int) -> None:
+    """Inside the caller's transaction: hold the year's counter row until it ends.
+
+    Every new ticket of the year updates this row, so nobody opens a ticket meanwhile (a class's
+    reset deletes its tickets knowing that none is being created underneath).
+    """
+    _ensure_counter(year)
+    db.session.execute(
+        update(TicketCounter)
+        .where(TicketCounter.year == year)
+        .values(last=TicketCounter.last)
+        .execution_options(synchronize_session=False)
+    )

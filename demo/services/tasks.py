@@ -85,8 +85,10 @@ def queue(user: User) -> list[Ticket]:
     steps = [s.id for s in workflow.current_process().steps if s.lane in groups]
     if not steps:
         return []
+    # Among the tickets the user may see: a class's team works its own tickets only, and the
+    # real team never a class's.
     query = (
-        select(Ticket)
+        tickets.visible(user)
         .where(Ticket.status == TicketStatus.OPEN, Ticket.current_step.in_(steps))
         .order_by(Ticket.due_at, Ticket.id)
     )

@@ -13,10 +13,20 @@ from datetime import datetime, timedelta
 from typing import BinaryIO
 
 from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy.exc import InvalidRequestError
 
 from ..database import writing
 from ..extensions import db
-from ..models import Attachment, Note, Profile, StepRecord, Ticket, TicketStatus, User
+from ..models import (
+    Attachment,
+    Classroom,
+    Note,
+    Profile,
+    StepRecord,
+    Ticket,
+    TicketStatus,
+    User,
+)
 from . import attachments, categories, clock, notifications, numbering, teams, workflow
 from .errors import Conflict, Forbidden, Invalid, NotFound, Problems, ServiceError
 
@@ -35,15 +45,29 @@ def may_open(user: User) -> bool:
 
 
 def visible(user: User) -> Select[tuple[Ticket]]:
-    """Tickets the user may see: the support team sees all, a requester their órgão's.
+    """Tickets the user may see: a requester their órgão's, the support team all but the classes'.
 
-    Drafts are private to their author: nobody else has anything to see in them yet.
+    A class (turma) is a sandbox: its trainees, whatever profile they play, see only its
+    tickets; the trainers see the classes' tickets and nothing else; the real support team
+    never sees a class's tickets. Drafts are private to their author: nobody else has anything
+    to see in them yet.
     """
     query = select(Ticket)
+    classes = select(Classroom.organization_id)
     if user.profile == Profile.REQUESTER:
         query = query.where(Ticket.organization_id == user.organization_id)
+    elif user.profile == Profile.TRAINER:
+        query = query.where(
+            Ticket.organization_id.in_(classes), Ticket.status != TicketStatus.DRAFT
+        )
+    elif user.organization is not None and user.organization.classroom is not None:
+        query = query.where(
+            Ticket.organization_id == user.organization_id, Ticket.status != TicketStatus.DRAFT
+        )
     else:
-        query = query.where(Ticket.status != TicketStatus.DRAFT)
+        query = query.where(
+            Ticket.organization_id.not_in(classes), Ticket.status != TicketStatus.DRAFT
+        )
     return query.where((Ticket.status != TicketStatus.DRAFT) | (Ticket.requester_id == user.id))
 
 
@@ -415,7 +439,11 @@ def _lock_draft(ticket: Ticket) -> None:
     Without the lock two requests could both read "rascunho" and both approve (PostgreSQL);
     SQLite's BEGIN IMMEDIATE already holds the whole database.
     """
-    db.session.refresh(ticket, with_for_update=True)
+    try:
+        db.session.refresh(ticket, with_for_update=True)
+    except InvalidRequestError as exc:
+        # Deleted meanwhile (its class was reset while the form was open).
+        raise NotFound(NOT_FOUND) from exc
     _require_draft(ticket)
 
 

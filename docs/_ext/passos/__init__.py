@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.typing import ExtensionMetadata
 
+from . import praticar
 from .builders import CaptureBuilder, VerifyBuilder
 from .directives import PassoDirective, SessaoDirective, refusals
 
@@ -63,6 +64,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         types=frozenset({float, int}),
         description="fraction of pixels that may differ before a figure has drifted",
     )
+    app.add_config_value(
+        "passos_praticar_env",
+        "",
+        "",
+        types=frozenset({str}),
+        description="environment variable that gives the portal under test the steps' folder",
+    )
+    praticar.setup(app)
     app.add_directive("passo", PassoDirective)
     app.add_directive("passos-sessao", SessaoDirective)
     app.add_builder(CaptureBuilder)
@@ -74,7 +83,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("build-finished", _set_exit_status)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -57,6 +57,8 @@ class ReplayBuilder(Builder):
         self.steps_run = 0
         self.steps_skipped = 0
         self.started = time.perf_counter()
+        #: What steps kept (``:guarda:``) for later ones, across the documents of the build.
+        self.variables: dict[str, str] = {}
 
     def get_outdated_docs(self) -> Set[str]:
         return self.env.found_docs  # a replay always replays everything
@@ -86,6 +88,7 @@ class ReplayBuilder(Builder):
         try:
             settings = self._settings()
             runner.check_browser(settings.chromium)
+            self._export_steps()
             login = None
             if self.config.passos_entrar:
                 login = server.load_object(self.config.passos_entrar, "passos_entrar")
@@ -111,6 +114,23 @@ class ReplayBuilder(Builder):
                         contexts.close()
         except PassosError as err:
             self._report(Problem("", str(err)))
+
+    def _export_steps(self) -> None:
+        """Give the portal under test the manual's steps, as the HTML build gives them to it.
+
+        With ``passos_praticar_env`` (a variable name), the steps' file is written under the
+        output folder and the variable names that folder, before the portal is built.
+        """
+        variable = self.config.passos_praticar_env
+        if not variable:
+            return
+        import os
+
+        from .praticar import write_steps_file
+
+        folder = self.outdir / "praticar"
+        write_steps_file(self.app, folder / "html")
+        os.environ[variable] = str(folder)
 
     def _settings(self) -> runner.Settings:
         from . import runner
@@ -170,7 +190,9 @@ class ReplayBuilder(Builder):
     ) -> None:
         from . import runner
 
-        replayer = runner.Replayer(browser, base_url, settings, login, contexts)
+        replayer = runner.Replayer(
+            browser, base_url, settings, login, contexts, variables=self.variables
+        )
         try:
             for position, (kind, data) in enumerate(items):
                 started = time.perf_counter()
@@ -333,6 +355,7 @@ def _step(data: dict[str, Any]) -> runner.Step:
         url=data.get("url"),
         figure=bool(data.get("figure")),
         full_page=bool(data.get("full_page")),
+        keep=tuple(tuple(pair) for pair in data.get("keep", ())),
     )
 
 

@@ -23,6 +23,7 @@ IMAGE_DIR = "_imagens"
 STEP_ATTRIBUTE = "passo"
 SESSION_ATTRIBUTE = "passos_sessao"
 _FIGURE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+VARIABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def figure_path(docname: str, name: str) -> str:
@@ -76,6 +77,7 @@ class PassoDirective(SphinxDirective):
         "valor": directives.unchanged,
         "anexo": directives.unchanged,
         "alvo": directives.unchanged_required,
+        "guarda": directives.unchanged_required,
         "url": _url,
         "recorte": _crop,
         "escala": directives.percentage,
@@ -92,6 +94,7 @@ class PassoDirective(SphinxDirective):
         try:
             actions = self._actions(plain)
             figure_name = self._figure_name()
+            keep = self._keep()
         except grammar.GrammarError as err:
             logger.error("passo recusado: %s", err, location=self.get_location(), type="passos")
             note_refusal(self.env, docname)
@@ -107,12 +110,18 @@ class PassoDirective(SphinxDirective):
             "url": self.options.get("url"),
             "figure": figure_name,
             "full_page": self.options.get("recorte") == "pagina",
+            "keep": keep,
+            "index": self._index(),
+            "start": self.env.current_document.get("passos_inicio", "/"),
         }
         container = nodes.container("", paragraph, classes=["passo"])
         container[STEP_ATTRIBUTE] = step
         self.set_source_info(container)
         if figure_name:
             container += self._figure(docname, figure_name, plain)
+            from .praticar import link_node
+
+            container += link_node(step["start"], docname, step["index"] + 1)
         return [container, *messages]
 
     def _plain_text(self, paragraph: nodes.paragraph) -> str:
@@ -137,6 +146,28 @@ class PassoDirective(SphinxDirective):
                 )
             self.env.note_dependency(str(Path(self.env.srcdir) / path))
         return grammar.bind(grammar.parse(plain), values, files, self.options.get("alvo"))
+
+    def _keep(self) -> list[tuple[str, str]]:
+        """``:guarda: variável = Rótulo``: keep the value shown in a field for later steps."""
+        kept = []
+        for variable, label in grammar.parse_pairs(self.options.get("guarda"), "guarda"):
+            name = variable.strip()
+            if not VARIABLE_NAME.match(name):
+                raise grammar.GrammarError(
+                    f"nome de variável inválido em :guarda: “{name}”: use letras minúsculas, "
+                    "números e “_” (por exemplo “chamado”)"
+                )
+            if not label:
+                raise grammar.GrammarError(f"falta o rótulo do campo em “:guarda: {name} = …”")
+            kept.append((name, label))
+        return kept
+
+    def _index(self) -> int:
+        """The step's position in its document (0-based): the tour's step number."""
+        document = self.env.current_document
+        index = document.get("passos_contagem", 0)
+        document["passos_contagem"] = index + 1
+        return index
 
     def _figure_name(self) -> str | None:
         name = self.options.get("figura")
@@ -186,6 +217,8 @@ class SessaoDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         source, line = self.get_source_info()
+        # Where the guided tour of the following steps starts, in the portal.
+        self.env.current_document["passos_inicio"] = self.options.get("url") or "/"
         node = nodes.comment("", "")
         node[SESSION_ATTRIBUTE] = {
             "docname": self.env.docname,

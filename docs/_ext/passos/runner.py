@@ -18,6 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import PassosError
 from .grammar import ATTACH, CHECK, CLICK, FILL, ROLE_NAMES, Action
+from .roles import FORM_CONTROLS, GROUPS, ROLES, VARIABLE, label_pattern
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -54,26 +55,12 @@ _MARK_TARGETS = f"""(elements) => {{
         if (index === 0) shown.scrollIntoView({{block: "nearest", inline: "nearest"}});
     }});
 }}"""
-_FORM_CONTROLS = (
-    "input:not([type=hidden]):not([type=file]):not([type=submit]):not([type=button])"
-    ":not([type=reset]):not([type=image]), select, textarea, [role=textbox], "
-    "[role=combobox], [role=listbox], [role=spinbutton], [contenteditable=true]"
-)
-# Roles that each kind of target may have in the accessibility tree.
-ROLES: dict[str, tuple[str, ...]] = {
-    "menu": ("menuitem", "button"),
-    "clickable": ("link", "button", "menuitem", "tab"),
-    "button": ("button",),
-    "icon": ("link", "button"),
-    "link": ("link",),
-    "tab": ("tab",),
-    "text": ("link", "button", "menuitem", "tab"),
-}
+_FORM_CONTROLS = FORM_CONTROLS
 # Once a target is found, acting on it and loading the next page get a generous time: a
 # slow machine must not turn into a false failure. Only finding a label uses passos_espera.
 ACTION_TIMEOUT_MS = 15_000
 NAVIGATION_TIMEOUT_MS = 30_000
-_GROUPS = ("radiogroup", "group")
+_GROUPS = GROUPS
 _FALSE_WORDS = {"", "0", "não", "nao", "false", "desmarcado"}
 _KIND = """e => {
     if (e.tagName === "SELECT") return "select";
@@ -120,6 +107,8 @@ class Step:
     url: str | None = None
     figure: bool = False
     full_page: bool = False
+    #: (variable, field label): values on the screen that later steps use as ``{variable}``.
+    keep: Sequence[tuple[str, str]] = ()
 
 
 @dataclass(frozen=True)
@@ -236,12 +225,15 @@ class Replayer:
         settings: Settings,
         login: Login | None = None,
         contexts: Contexts | None = None,
+        variables: dict[str, str] | None = None,
     ) -> None:
         self.browser = browser
         self.base_url = base_url
         self.settings = settings
         self.login = login
         self.contexts = contexts or Contexts(browser, base_url, settings)
+        #: What earlier steps kept (``:guarda:``), shared by the documents of one build.
+        self.variables = {} if variables is None else variables
         self._context: BrowserContext | None = None
         self._page: Page | None = None
 
@@ -307,7 +299,7 @@ class Replayer:
             self.start_session()
         if step.url:
             self._goto(step.url)
-        actions = list(step.actions)
+        actions = [self._with_variables(action) for action in step.actions]
         outlined = _final_group(actions)
         targets: list[Locator] = []
         figure: bytes | None = None
@@ -327,6 +319,8 @@ class Replayer:
                     self._click(action, target)
             if step.figure and not actions:
                 figure = self._screenshot([], step.full_page)
+            for variable, label in step.keep:
+                self.variables[variable] = self._read(label)
         except StepFailure as failure:
             if failure.screenshot is None:
                 failure.screenshot = self._safe_screenshot()
@@ -352,6 +346,37 @@ class Replayer:
         page = self._page
         assert page is not None
         page.wait_for_load_state("load", timeout=NAVIGATION_TIMEOUT_MS)
+
+    # --- variables --------------------------------------------------------------------
+
+    def _with_variables(self, action: Action) -> Action:
+        """The action with each ``{variable}`` of its label and value replaced."""
+
+        def fill(text):
+            if not isinstance(text, str):
+                return text
+
+            def value(match: re.Match[str]) -> str:
+                name = match.group(1)
+                if name not in self.variables:
+                    raise StepFailure(
+                        f"“{{{name}}}” ainda não foi guardado por um passo anterior "
+                        f"(acrescente “:guarda: {name} = Rótulo” ao passo que o mostra)"
+                    )
+                return self.variables[name]
+
+            return VARIABLE.sub(value, text)
+
+        return Action(action.verb, action.role, fill(action.label), fill(action.value))
+
+    def _read(self, label: str) -> str:
+        """The value shown in the field (or output) labelled ``label``."""
+        found = self._locate(Action(CHECK, "field", label))
+        value = found.locator.first.evaluate("e => ('value' in e ? e.value : e.textContent)")
+        text = " ".join(str(value or "").split())
+        if not text:
+            raise StepFailure(f"o campo “{label}” está vazio: não há o que guardar")
+        return text
 
     # --- finding targets --------------------------------------------------------------
 
@@ -526,15 +551,6 @@ class Replayer:
             return self._page.screenshot(type="png", animations="disabled", caret="hide")
         except PlaywrightError:
             return None
-
-
-def label_pattern(label: str) -> re.Pattern[str]:
-    """Match an accessible name equal to the label, ignoring case and spacing.
-
-    A trailing “*” or “:” (required-field marks, label colons) is tolerated.
-    """
-    words = [re.sub(r"[.*+?^${}()|\[\]\\/-]", r"\\\g<0>", w) for w in label.split()]
-    return re.compile(r"^\s*" + r"\s+".join(words) + r"\s*[*:]?\s*$", re.IGNORECASE)
 
 
 def _by_roles(scope: Page | Locator, roles: Sequence[str], name: re.Pattern[str]) -> Locator:
