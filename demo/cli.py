@@ -144,7 +144,7 @@ def create_user(email: str, nome: str, orgao: str, perfil: str) -> None:
     click.echo(
         f"Conta criada para {user.email} ({user.organization.acronym}, {user.profile.label})."
     )
-    _send_now(user.email, "A senha temporária foi enviada por e-mail.")
+    _send_now([user.email], "A senha temporária foi enviada por e-mail.")
 
 
 @click.command("reenviar-senha")
@@ -155,17 +155,17 @@ def resend_password(email: str) -> None:
     """Gera uma nova senha temporária e a envia por e-mail."""
     user = accounts.resend_password(email)
     click.echo(f"Nova senha temporária gerada para {user.email}.")
-    _send_now(user.email, "O e-mail com a nova senha foi enviado.")
+    _send_now([user.email], "O e-mail com a nova senha foi enviado.")
 
 
-def _send_now(recipient: str, done: str) -> None:
+def _send_now(recipients: list[str], done: str) -> None:
     """Deliver what the command queued, or say it waits for the mail server.
 
     Another sender (the background process, another command) may be delivering it at this
     moment: only a message still waiting for a sender means the server did not take it.
     """
     report = delivery.deliver_due()
-    if report.server_away or delivery.waiting_for(recipient):
+    if report.server_away or any(delivery.waiting_for(r) for r in recipients):
         click.echo(
             "O servidor de e-mail não respondeu agora: o e-mail ficou na fila e será entregue "
             "assim que ele voltar (o `make run` entrega sozinho; sem ele, use "
@@ -393,7 +393,9 @@ def classroom_create(
     if target is None:
         _print_sheet(lines)
     if people:
-        _send_now("As senhas temporárias também foram enviadas por e-mail.")
+        _send_now(
+            [line.user for line in lines], "As senhas temporárias também foram enviadas por e-mail."
+        )
 
 
 @classroom.command("reiniciar")
