@@ -33,6 +33,7 @@ HELP: dict[str, str] = {
     "turmas.turma": "roteiro-do-instrutor.html#criar-a-turma",
     "turmas.ficha": "roteiro-do-instrutor.html#a-ficha-da-turma",
     "turmas.progresso": "roteiro-do-instrutor.html#acompanhar-a-turma",
+    "minha_area.tokens": "api.html#autenticacao",
     "caixa.lista": "operacao.html#servir-uma-sala-de-aula",
 }
 

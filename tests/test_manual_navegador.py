@@ -80,8 +80,10 @@ def addresses(manual_build: Path) -> list[str]:
 def open_page(context, url: str):
     page = context.new_page()
     page.goto(url, wait_until="load")
-    if "search.html?q=" in url:  # the results arrive after the index loads
-        page.wait_for_function("!document.getElementById('search-progress').textContent")
+    if "search.html?q=" in url:
+        # The results arrive one by one after the index loads; the summary is written only
+        # once the last is shown.
+        page.locator("#search-results p.search-summary:not(:empty)").wait_for()
     return page
 
 
