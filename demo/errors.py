@@ -22,6 +22,7 @@ MESSAGES = {
     405: ("Operação não permitida", "Esta página não aceita esse tipo de envio."),
     409: ("Conflito", "A situação mudou enquanto você a via. Confira e tente de novo."),
     413: ("Arquivo grande demais", "O envio ultrapassa o tamanho máximo permitido."),
+    415: ("Arquivo sem visualização", "Este arquivo não pode ser visualizado no navegador."),
     422: ("Dados inválidos", "Confira os dados enviados."),
     429: (
         "Muitas tentativas",

@@ -42,6 +42,18 @@ PASSWORDS = {
 NAMES = {MARIA: "Maria Souza", JOAO: "João Lima", RITA: "Rita Alves", ANA: "Ana Costa"}
 MOVED = "já foi movido"
 COMMENT_NEEDED = "Escreva um comentário"
+ANSWER_NEEDED = "Escreva a sua resposta ao pedido de informações."
+REASON_NEEDED = "Explique o motivo"
+
+
+def read_only(person, number: str) -> bool:
+    """The support team's page of a ticket opens, but offers no decision and no Assumir."""
+    response = person.get(f"/atendimento/{number}")
+    tree = page(response)
+    forms = [f"/atendimento/{number}/{action}" for action in ("acao", "assumir", "liberar")]
+    return response.status_code == 200 and not any(
+        tree.xpath(f'//form[@action="{action}"]') for action in forms
+    )
 
 
 def at(app, delta: timedelta) -> None:
@@ -217,7 +229,7 @@ class RequesterView:
     my_action: str | None  # the heading of "Sua ação", None when absent
     choices: list[tuple[str, str]]
     history: list[tuple[str, str, str, str]]  # step, who, outcome, comment
-    notes: list[str]
+    notes: list[str]  # the conversation's comments and the portal's own notes
     text: str
 
 
@@ -234,7 +246,13 @@ def requester_view(person: Person, number: str) -> RequesterView:
         my_action=text_of(heading[0]) if heading else None,
         choices=buttons(response, f"/chamados/{number}/responder"),
         history=history_rows(response),
-        notes=[text_of(n) for n in tree.xpath('//div[contains(@class, "portal-note")]')],
+        notes=[
+            text_of(n)
+            for n in tree.xpath(
+                '//li[contains(@class, "portal-mensagem-portal")'
+                ' or contains(@class, "portal-mensagem-comentario")]'
+            )
+        ],
         text=page_text(response),
     )
 

@@ -42,6 +42,11 @@ def groups_of(user: User) -> set[str]:
     return {name for name, members in groups.items() if user.email in members}
 
 
+def group_names() -> list[str]:
+    """The support groups, in the order of conf/equipes.toml."""
+    return list(_teams()["groups"])
+
+
 def members_of(group: str) -> set[str]:
     """E-mails of a group's members."""
     return set(_teams()["groups"].get(group, set()))
