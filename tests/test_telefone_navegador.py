@@ -135,7 +135,9 @@ def test_no_screen_is_wider_than_a_phone(portal, who):
             *EXTRA["requester"],
         ]
     paths = crawl(client, starts)
-    paths += [p for p in EXTRA["team" if who in (JOAO, RITA, ANA) else "requester"] if p not in paths]
+    paths += [
+        p for p in EXTRA["team" if who in (JOAO, RITA, ANA) else "requester"] if p not in paths
+    ]
     if who == PAULO:
         paths = ["/trocar-senha", "/mapa/trocar-senha"]
     assert len(paths) >= (1 if who == PAULO else 6), paths

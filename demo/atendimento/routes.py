@@ -209,7 +209,10 @@ def comentar(number: str):
         try:
             conversation.add_comment(ticket, current_user, form.comentario.data, uploads(form))
         except ServiceError as error:
-            _field_error(form, error, "comentario")
+            if isinstance(error, Invalid):
+                _field_error(form, error, "comentario")
+            else:
+                flash(error.message, "danger")
             return _render_task(ticket, {"comment_form": form}, http_status(error))
         flash("Comentário enviado ao solicitante.", "success")
         return redirect(url_for(".tarefa", number=ticket.number))
@@ -277,7 +280,10 @@ def _triage(ticket: Ticket, form, name: str, action, success: str):
     except ServiceError as error:
         if http_status(error) == 404:
             raise
-        _field_error(form, error, "motivo")
+        if isinstance(error, Invalid):  # a field to fix, shown next to it
+            _field_error(form, error, "motivo")
+        else:  # not this person's to do, or no longer possible: said on top of the page
+            flash(error.message, "danger")
         return _render_task(ticket, {name: form}, http_status(error))
     flash(success, "success")
     return redirect(url_for(".tarefa", number=ticket.number))

@@ -229,8 +229,11 @@ def comentar(number: str):
         except ServiceError as error:
             if http_status(error) == 404:
                 raise
-            target = getattr(form, error.field or "comentario", None) or form.comentario
-            target.errors = [*target.errors, error.message]
+            if isinstance(error, Invalid):
+                target = getattr(form, error.field or "comentario", None) or form.comentario
+                target.errors = [*target.errors, error.message]
+            else:  # closed meanwhile, or not theirs to comment on: said on top of the page
+                flash(error.message, "danger")
             return _render_status(
                 ticket, _requester_form(ticket), comment_form=form, code=http_status(error)
             )
@@ -253,7 +256,10 @@ def reabrir(number: str):
             if isinstance(error, tasks.TaskMoved):
                 form.versao.data = ticket.version
                 form.versao.raw_data = None
-            form.motivo.errors = [*form.motivo.errors, error.message]
+            if isinstance(error, Invalid):
+                form.motivo.errors = [*form.motivo.errors, error.message]
+            else:
+                flash(error.message, "danger")
             return _render_status(ticket, None, reopen_form=form, code=http_status(error))
         flash(f"Chamado {ticket.number} reaberto: ele voltou para a equipe de suporte.", "success")
         return redirect(url_for(".status", number=ticket.number))

@@ -14,7 +14,7 @@ from ..database import writing
 from ..extensions import db
 from ..models import Profile, Ticket, TicketEvent, TicketStatus, User
 from . import categories, clock, deadlines, notifications, tasks, teams
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Conflict, Forbidden, Invalid, NotFound
 
 REASON_MAX = tasks.COMMENT_MAX
 
@@ -133,7 +133,7 @@ def take_back(ticket: Ticket, user: User, reason: str, version: int) -> Ticket:
     if not may_take_back(user, ticket):
         if user.profile != Profile.MANAGER:
             raise Forbidden("Só o gestor retoma uma tarefa assumida por outra pessoa.")
-        raise Invalid("Esta tarefa não está assumida por outra pessoa.", "motivo")
+        raise Conflict("Esta tarefa não está assumida por outra pessoa: não há o que retomar.")
     if version != ticket.version:
         raise tasks.TaskMoved()
     reason = _reason(reason)
@@ -149,7 +149,7 @@ def take_back(ticket: Ticket, user: User, reason: str, version: int) -> Ticket:
 
 def _not_yours(ticket: Ticket) -> Exception:
     if ticket.status != TicketStatus.OPEN:
-        return Invalid("Este chamado não está em atendimento: nada a ajustar.", "motivo")
+        return Conflict("Este chamado não está em atendimento: não há o que ajustar.")
     return NotFound(tasks.TASK_NOT_FOUND)
 
 
