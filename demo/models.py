@@ -245,10 +245,6 @@ class Ticket(db.Model):
     )
     category_code: Mapped[str | None] = mapped_column(String(60), index=True)
     subject: Mapped[str] = mapped_column(String(150), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
-    #: Número, subject and description folded (services/search_text.py): what search reads.
-    search_text: Mapped[str] = mapped_column(Text, default="")
-    process_state: Mapped[str] = mapped_column(Text)
     current_step: Mapped[str | None] = mapped_column(String(60), index=True)
     #: The group whose queue holds the current task (the step's lane, unless reassigned).
     current_group: Mapped[str | None] = mapped_column(String(120), index=True)
@@ -272,6 +268,12 @@ class Ticket(db.Model):
     rating: Mapped[int | None]
     #: Bumped by every move: a move made from a stale page matches no row and is refused.
     version: Mapped[int] = mapped_column(default=1)
+    # The large texts last, as the table stores them (see migration 0006).
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Número, subject and description folded (services/search_text.py): what search reads.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    #: The process's state (SpiffWorkflow's JSON, some 15 KB).
+    process_state: Mapped[str] = mapped_column(Text)
 
     organization: Mapped[Organization] = relationship()
     requester: Mapped[User] = relationship(foreign_keys=[requester_id])

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from demo.config import read_toml
 from demo.extensions import db
-from demo.models import OutgoingEmail, Ticket
-from demo.services import ticket_list, tickets
+from demo.models import OutgoingEmail, Ticket, User
+from demo.services import demo_data, ticket_list
 
 
 @pytest.fixture
@@ -28,17 +28,12 @@ def portal(app):
 
 @pytest.fixture
 def demo_tickets(portal):
-    """The demo tickets of conf/demo.toml, opened as the demo data opens them."""
-    numbers = []
+    """The demo tickets of conf/demo.toml, loaded as `make run` loads them (with their history)."""
     with portal.app_context():
+        users = {u.email: u for u in db.session.scalars(select(User))}
         for item in read_toml("demo.toml")["chamados"]:
-            requester = user(item["usuario"])
-            ticket = tickets.open_draft(requester)
-            tickets.save_draft(
-                ticket, tickets.DraftInput(item["categoria"], item["assunto"], item["descricao"])
-            )
-            tickets.approve(ticket, requester)
-            numbers.append(ticket.number)
+            demo_data._ticket(item, users)
+        numbers = list(db.session.scalars(select(Ticket.number).order_by(Ticket.id)))
         db.session.remove()
     return numbers
 
@@ -60,7 +55,7 @@ def total(person: Person, **filters) -> str:
 
 def test_the_gestor_finds_the_demo_ticket_by_words_of_its_subject(portal, demo_tickets):
     ana = Person(portal, ANA)
-    report, integration = demo_tickets
+    report, integration, _token, _slowness = demo_tickets
     # Any case, without the accents, a word begun: as a person types into a search box.
     for typed in (
         "relatorio",
@@ -80,6 +75,8 @@ def test_the_gestor_finds_the_demo_ticket_by_words_of_its_subject(portal, demo_t
     assert listed(ana, busca="000002") == [integration]
     # Agents list every órgão's tickets too; requesters have no such screen.
     assert sorted(listed(Person(portal, JOAO))) == sorted(demo_tickets)
+    # The words of the conversation are not the ticket's: only número, subject, description.
+    assert listed(ana, busca="Firefox") == []
     assert Person(portal, MARIA).get("/atendimento/chamados").status_code == 404
 
 
@@ -99,14 +96,23 @@ def test_the_export_opens_in_a_brazilian_spreadsheet(portal, demo_tickets):
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["Nº do Processo"] == demo_tickets[0]
     assert row["Assunto"] == "Relatório de atendimentos não exporta para planilha"
-    assert row["Situação"] == "Em atendimento" and row["Etapa"] == "Triagem"
-    assert row["Aberto em"] == "29/11/2026 09:00"  # Brasília time, dd/mm/aaaa
-    assert row["Prazo"] == "30/11/2026 09:00" and row["Situação do prazo"] == "No prazo"
+    assert row["Situação"] == "Em atendimento" and row["Etapa"] == "Validação da Solução"
+    assert row["Aberto em"] == "29/11/2026 06:00"  # Brasília time, dd/mm/aaaa
+    # Waiting on Maria's validation, in a category whose clock stops meanwhile.
+    assert row["Prazo"] == "" and row["Situação do prazo"] == "Parado (aguardando o solicitante)"
     assert row["Órgão"] == "MAPA" and row["E-mail do solicitante"] == MARIA
     assert b"\r\n" in raw  # spreadsheet line ends
-    # The whole list, unfiltered: both tickets.
+    # The whole list, unfiltered: every demo ticket, the closed with their ratings.
     everything = ana.client.get("/atendimento/chamados.csv").data.decode("utf-8-sig")
-    assert len(everything.strip().splitlines()) == 3
+    lines = list(csv.reader(io.StringIO(everything), delimiter=";"))
+    assert len(lines) == 1 + len(demo_tickets)
+    ratings = {line[0]: line[-1] for line in lines[1:]}
+    assert ratings == {
+        demo_tickets[0]: "",
+        demo_tickets[1]: "",
+        demo_tickets[2]: "5",
+        demo_tickets[3]: "3",
+    }
 
 
 def test_a_cell_that_would_be_a_formula_is_text(portal):

@@ -31,7 +31,7 @@ def test_accepting_asks_for_a_rating_and_an_optional_comment(portal):
     maria = Person(portal, MARIA)
     status = page(maria.get(f"/chamados/{number}/status"))
     legend = status.xpath('//section[contains(@class, "portal-sua-acao")]//fieldset/legend')
-    assert [text_of(node) for node in legend] == ["Avaliação do atendimento (ao aceitar a solução)"]
+    assert [text_of(node) for node in legend] == ["Avaliação do atendimento"]
     options = status.xpath('//input[@name="avaliacao"]/@value')
     assert options == ["1", "2", "3", "4", "5"]
     assert status.xpath('//label[@for="avaliacao-5"]')[0].text_content() == "5 – Muito satisfeito"

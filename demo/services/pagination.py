@@ -56,6 +56,16 @@ def paginate(
     With `count_limit`, at most that many items are counted (a list of a million tickets need
     not be counted to show its first page); the pages stop there.
     """
+    total, pages, capped = count(query, number, size, count_limit, field)
+    items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)).unique())
+    return Page(items, number, pages, total, size, capped)
+
+
+def count(
+    query: Select, number: int, size: int, count_limit: int | None = None, field: str = "pagina"
+) -> tuple[int, int, bool]:
+    """(total, pages, capped) of the list `query` gives; Invalid when page `number` is past
+    its end."""
     counted = query.order_by(None)
     if count_limit is not None:
         counted = counted.limit(count_limit + 1)
@@ -67,5 +77,4 @@ def paginate(
     if number > pages:
         plural = "página" if pages == 1 else "páginas"
         raise Invalid(f"A página {number} não existe: a lista tem {pages} {plural}.", field)
-    items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)).unique())
-    return Page(items, number, pages, total, size, capped)
+    return total, pages, capped
