@@ -141,3 +141,51 @@ def test_validation_also_stops_the_clock_and_the_painel_counts_it_in_time(portal
     # The list agrees with the Painel.
     response = ana.get("/atendimento/chamados?prazo=cumprido")
     assert number in page_text(response)
+
+
+def test_the_pause_is_set_per_category_in_conf_and_the_manual_says_it_from_there(
+    tmp_path, app_factory, monkeypatch
+):
+    """Turn off the pause of Consulta Técnica in a copy of conf/: the portal's clock keeps
+    running for it, and the manual, built from the same copy, says so."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from demo import config
+
+    root = Path(__file__).resolve().parents[1]
+    conf = tmp_path / "conf"
+    shutil.copytree(root / "conf", conf)
+    categories_file = conf / "categorias.toml"
+    text = categories_file.read_text("utf-8")
+    marker = (
+        'horas = 2\ninicio = "após o cadastramento da demanda"\npausa_aguardando_solicitante = true'
+    )
+    assert text.count(marker) == 1
+    categories_file.write_text(text.replace(marker, marker.replace("true", "false")), "utf-8")
+
+    monkeypatch.setattr(config, "CONF_DIR", conf)
+    portal = app_factory(FROZEN_TIME=FROZEN)
+    maria, joao = Person(portal, MARIA), Person(portal, JOAO)
+    number = maria.open_ticket("Sem pausa", "consulta-tecnica")
+    joao.act(number, "informacao", "?")
+    at(portal, timedelta(hours=1))
+    assert header_deadline(maria, number) == "29/11/2026 11:00 Faltam 1 h 00 min"
+
+    out = tmp_path / "html"
+    built = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(root / "docs"), str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PORTAL_CONF_DIR": str(conf)},
+        timeout=900,
+    )
+    assert built.returncode == 0, built.stderr
+    chapter = " ".join((out / "acompanhamento.html").read_text("utf-8").split())
+    consulta = chapter[chapter.index("Consulta Técnica") :][:900]
+    assert "o prazo corre mesmo enquanto o chamado aguarda o solicitante" in consulta
+    sem = chapter[chapter.index("Defeitos sem Paralisação de Serviço") :][:900]
+    assert "o prazo fica parado enquanto o chamado aguarda o solicitante" in sem
