@@ -23,13 +23,13 @@ def inicio():
     area = None
     if not problems:
         try:
-            area = tickets.mine(
+            area = tickets.my_area(
                 current_user, pages["pagina"], pages["rascunhos"], pages["descartados"]
             )
         except Invalid as error:  # a page past the end
             problems.append(error)
     if area is None:
-        area = tickets.mine(current_user)
+        area = tickets.my_area(current_user)
     support_team = teams.is_support_team(current_user)
     return (
         render_template(
@@ -54,7 +54,9 @@ def selecionados():
     results, problem = [], None
     if searched:
         try:
-            results = [tickets.summary(t) for t in tickets.search(current_user, form.numero.data)]
+            results = [
+                tickets.summary(t) for t in tickets.search_number(current_user, form.numero.data)
+            ]
         except Invalid as refusal:
             problem = refusal.message
     return (

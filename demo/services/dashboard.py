@@ -47,6 +47,11 @@ class CategoryLine:
     period: str = DEFAULT_PERIOD
 
     @property
+    def opened(self) -> int:
+        """The tickets opened in the period (the old name of `received`)."""
+        return self.received
+
+    @property
     def share_in_time(self) -> float | None:
         return self.closed_in_time / self.closed if self.closed else None
 

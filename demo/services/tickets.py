@@ -96,8 +96,16 @@ def search(user: User, text: str) -> list[Ticket]:
     """Search by Nº do Processo among the tickets the user may see, newest year first.
 
     The whole number finds that ticket; a number without the year ("3", "000003") finds that
-    sequence in every year. An empty or unreadable search is refused with what to type.
+    sequence in every year. Nothing is found for what is no número (see `search_number`).
     """
+    parsed = numbering.parse_query(text)
+    if parsed is None:
+        return []
+    return _by_number(user, parsed)
+
+
+def search_number(user: User, text: str) -> list[Ticket]:
+    """`search`, refusing with what to type an empty search or one that is no número."""
     typed = (text or "").strip()
     if not typed:
         raise Invalid("Informe o Nº do Processo para buscar.", NUMBER_FIELD)
@@ -108,6 +116,10 @@ def search(user: User, text: str) -> list[Ticket]:
             "final, sem o ano (3 ou 000003).",
             NUMBER_FIELD,
         )
+    return _by_number(user, parsed)
+
+
+def _by_number(user: User, parsed: tuple[int | None, int]) -> list[Ticket]:
     year, sequence = parsed
     query = visible(user).where(Ticket.sequence == sequence, Ticket.status.not_in(PRIVATE))
     if year is not None:
@@ -147,7 +159,21 @@ def awaiting(user: User) -> list[Ticket]:
     return list(db.session.scalars(query))
 
 
-def mine(
+#: `mine` lists at most this many tickets of each kind (Minha Área pages: see `my_area`).
+MINE_LIMIT = 100
+
+
+def mine(user: User) -> tuple[list[Ticket], list[Ticket]]:
+    """The user's own tickets: (submitted, newest first) and (drafts, newest first), at most
+    MINE_LIMIT of each (discarded drafts are neither)."""
+    own = select(Ticket).where(Ticket.requester_id == user.id).order_by(Ticket.id.desc())
+    return (
+        list(db.session.scalars(own.where(Ticket.status.not_in(PRIVATE)).limit(MINE_LIMIT))),
+        list(db.session.scalars(own.where(Ticket.status == TicketStatus.DRAFT).limit(MINE_LIMIT))),
+    )
+
+
+def my_area(
     user: User, submitted_page: int = 1, drafts_page: int = 1, discarded_page: int = 1
 ) -> MyArea:
     """The user's own tickets, newest first: those awaiting them, then a page of each kind.
