@@ -272,10 +272,12 @@ class Ticket(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     #: Número, subject and description folded (services/search_text.py): what search reads.
     search_text: Mapped[str] = mapped_column(Text, default="")
-    #: The process's state (SpiffWorkflow's JSON, some 15 KB).
-    process_state: Mapped[str] = mapped_column(Text)
 
     organization: Mapped[Organization] = relationship()
+    #: The process's state, in a table of its own (see TicketState).
+    state: Mapped[TicketState] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", lazy="select"
+    )
     requester: Mapped[User] = relationship(foreign_keys=[requester_id])
     current_assignee: Mapped[User | None] = relationship(foreign_keys=[current_assignee_id])
     attachments: Mapped[list[Attachment]] = relationship(
@@ -293,6 +295,34 @@ class Ticket(db.Model):
     pauses: Mapped[list[DeadlinePause]] = relationship(
         back_populates="ticket", order_by="DeadlinePause.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def process_state(self) -> str:
+        """The process's serialized state (SpiffWorkflow's JSON)."""
+        return self.state.process_state
+
+    @process_state.setter
+    def process_state(self, value: str) -> None:
+        if self.state is None:
+            self.state = TicketState(process_state=value)
+        else:
+            self.state.process_state = value
+
+
+class TicketState(db.Model):
+    """A ticket's process state: some 15 KB of JSON, read only by whoever moves the ticket.
+
+    Apart from the ticket's row so that the lists, the queues and the Painel, which read
+    thousands of tickets, never carry it (in SQLite a long row spills into overflow pages that
+    every read of the columns stored after it walks).
+    """
+
+    __tablename__ = "ticket_states"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    process_state: Mapped[str] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="state")
 
 
 class Attachment(db.Model):

@@ -304,11 +304,11 @@ def bulk_load(app, count: int) -> None:
         db.session.execute(
             sa.text(
                 "INSERT INTO tickets (number, year, sequence, organization_id, requester_id, "
-                "status, category_code, subject, description, search_text, process_state, "
+                "status, category_code, subject, description, search_text, "
                 "current_step, current_group, created_at, opened_at, due_at, near_at, "
                 "deadline_hours, paused_seconds, version) "
                 f"SELECT {number}, 2025, n, :org, :user, 'encerrado', 'consulta-tecnica', "
-                "'Carga', '', 'carga', '{}', NULL, NULL, "
+                "'Carga', '', 'carga', NULL, NULL, "
                 f"{moment}, {moment}, {moment}, {moment}, 2, 0, 1 FROM ({source}) AS s"
             ),
             values,

@@ -133,7 +133,7 @@ def test_images_and_pdfs_are_previewed_inline_from_the_guarded_route(portal):
     assert "default-src 'none'" in document.headers["Content-Security-Policy"]
     # A thumbnail of the image in the thread; a text file is only ever downloaded.
     tree = page(maria.get(f"/chamados/{number}/status"))
-    assert tree.xpath('//img[@alt="Visualizar tela.png"]')
+    assert tree.xpath('//a[@aria-label="Visualizar tela.png"]/img')  # a thumbnail
     assert not tree.xpath('//a[@aria-label="Visualizar log.txt"]')
     (download,) = tree.xpath('//a[@aria-label="Baixar log.txt"]/@href')
     response = maria.client.get(download + "?modo=ver")

@@ -357,8 +357,10 @@ def _stage(files: list[tuple[BinaryIO, str | None]]) -> list[attachments.StagedF
 def bump(ticket: Ticket, version: int, **values) -> None:
     """Inside a write transaction: move the ticket only if nobody moved it since `version`.
 
-    A stale version matches no row: TaskMoved, and the caller's transaction rolls back.
+    A stale version matches no row: TaskMoved, and the caller's transaction rolls back. A new
+    `process_state` is written to its own table, in the same transaction.
     """
+    state = values.pop("process_state", None)
     result = db.session.execute(
         update(Ticket)
         .where(Ticket.id == ticket.id, Ticket.version == version)
@@ -368,6 +370,8 @@ def bump(ticket: Ticket, version: int, **values) -> None:
     if result.rowcount != 1:
         raise TaskMoved()
     db.session.refresh(ticket)
+    if state is not None:
+        ticket.process_state = state
 
 
 def assigned_to(user: User) -> list[Ticket]:

@@ -316,12 +316,11 @@ def _row(ticket: Ticket, moment: datetime) -> Row:
     )
 
 
-#: What a listed ticket loads: none of its large texts (a process state is several KB), and its
-#: órgão and people in the same query.
+#: What a listed ticket loads: none of its long texts, and its órgão and people in the same query
+#: (its process state, in a table of its own, is never read).
 _LIST_LOADING = (
     defer(Ticket.description),
     defer(Ticket.search_text),
-    defer(Ticket.process_state),
     joinedload(Ticket.organization),
     joinedload(Ticket.requester),
     joinedload(Ticket.current_assignee),

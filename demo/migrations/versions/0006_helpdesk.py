@@ -25,53 +25,43 @@ FTS_TABLE = "tickets_fts"
 GIN_INDEX = "ix_tickets_search_text"
 
 
-#: The tickets' columns in the order the table is rebuilt with on SQLite: the large texts last.
-#: SQLite stores a row's columns in order and spills a long row into overflow pages; a ticket's
-#: process state is some 15 KB, so every column after it costs reading those pages. Last, it is
-#: read only by whoever asks for it, and a list filtering a million rows on their state, dates
-#: and groups never touches it. (PostgreSQL keeps long values out of the row already: TOAST.)
-TICKET_COLUMNS = (
-    'id', 'number', 'year', 'sequence', 'organization_id', 'requester_id', 'status',
-    'category_code', 'current_step', 'current_group', 'current_assignee_id', 'created_at',
-    'opened_at', 'due_at', 'near_at', 'deadline_hours', 'paused_at', 'paused_seconds',
-    'closed_at', 'breached_at', 'discarded_at', 'rating', 'version', 'subject', 'search_text',
-    'description', 'process_state',
-)
-
-
 def upgrade():
-    with op.batch_alter_table(
-        'tickets', schema=None, partial_reordering=[TICKET_COLUMNS]
-    ) as batch_op:
-        batch_op.add_column(sa.Column('search_text', sa.Text(), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('current_group', sa.String(length=120), nullable=True))
-        batch_op.add_column(sa.Column('current_assignee_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('near_at', demo.models.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('paused_at', demo.models.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('paused_seconds', sa.Integer(), nullable=False, server_default='0'))
-        batch_op.add_column(sa.Column('discarded_at', demo.models.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('rating', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            'fk_tickets_current_assignee_id_users', 'users', ['current_assignee_id'], ['id']
-        )
-        batch_op.create_index(batch_op.f('ix_tickets_category_code'), ['category_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tickets_current_step'), ['current_step'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tickets_current_group'), ['current_group'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tickets_current_assignee_id'), ['current_assignee_id'], unique=False)
-        batch_op.create_index('ix_tickets_status_due_at', ['status', 'due_at'], unique=False)
-        batch_op.create_index('ix_tickets_status_opened_at', ['status', 'opened_at'], unique=False)
-        batch_op.create_index('ix_tickets_sequence', ['sequence'], unique=False)
+    # The process state (some 15 KB of JSON per ticket) leaves the ticket's row for a table of
+    # its own: a list filtering a million tickets on their state, dates and groups then reads
+    # rows of a few hundred bytes. (SQLite stores a long row in overflow pages that every read
+    # of a column after it walks; PostgreSQL keeps long values aside, TOAST, but gains too.)
+    op.create_table('ticket_states',
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('process_state', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], ),
+    sa.PrimaryKeyConstraint('ticket_id')
+    )
+    op.execute(
+        "INSERT INTO ticket_states (ticket_id, process_state) SELECT id, process_state FROM tickets"
+    )
+    # Everything below alters the tables in place, also on SQLite (3.35 or later): rebuilding
+    # `tickets` there (Alembic's batch mode) would drop a table that other tables' rows point
+    # to, which SQLite refuses while foreign keys are on, as the portal keeps them.
+    op.execute("ALTER TABLE tickets DROP COLUMN process_state")
+    op.add_column('tickets', sa.Column('search_text', sa.Text(), nullable=False, server_default=''))
+    op.add_column('tickets', sa.Column('current_group', sa.String(length=120), nullable=True))
+    _add_reference('tickets', 'current_assignee_id', 'users')
+    op.add_column('tickets', sa.Column('near_at', demo.models.UTCDateTime(), nullable=True))
+    op.add_column('tickets', sa.Column('paused_at', demo.models.UTCDateTime(), nullable=True))
+    op.add_column('tickets', sa.Column('paused_seconds', sa.Integer(), nullable=False, server_default='0'))
+    op.add_column('tickets', sa.Column('discarded_at', demo.models.UTCDateTime(), nullable=True))
+    op.add_column('tickets', sa.Column('rating', sa.Integer(), nullable=True))
+    op.create_index(op.f('ix_tickets_category_code'), 'tickets', ['category_code'], unique=False)
+    op.create_index(op.f('ix_tickets_current_step'), 'tickets', ['current_step'], unique=False)
+    op.create_index(op.f('ix_tickets_current_group'), 'tickets', ['current_group'], unique=False)
+    op.create_index(op.f('ix_tickets_current_assignee_id'), 'tickets', ['current_assignee_id'], unique=False)
+    op.create_index('ix_tickets_status_due_at', 'tickets', ['status', 'due_at'], unique=False)
+    op.create_index('ix_tickets_status_opened_at', 'tickets', ['status', 'opened_at'], unique=False)
+    op.create_index('ix_tickets_sequence', 'tickets', ['sequence'], unique=False)
 
-    with op.batch_alter_table('step_records', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('rating', sa.Integer(), nullable=True))
-
-    with op.batch_alter_table('attachments', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('step_record_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('note_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            'fk_attachments_step_record_id_step_records', 'step_records', ['step_record_id'], ['id']
-        )
-        batch_op.create_foreign_key('fk_attachments_note_id_notes', 'notes', ['note_id'], ['id'])
+    op.add_column('step_records', sa.Column('rating', sa.Integer(), nullable=True))
+    _add_reference('attachments', 'step_record_id', 'step_records')
+    _add_reference('attachments', 'note_id', 'notes')
 
     op.create_table('ticket_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -87,8 +77,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('ticket_events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_ticket_events_ticket_id'), ['ticket_id'], unique=False)
+    op.create_index(op.f('ix_ticket_events_ticket_id'), 'ticket_events', ['ticket_id'], unique=False)
 
     op.create_table('deadline_pauses',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -99,11 +88,20 @@ def upgrade():
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('deadline_pauses', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_deadline_pauses_ticket_id'), ['ticket_id'], unique=False)
+    op.create_index(op.f('ix_deadline_pauses_ticket_id'), 'deadline_pauses', ['ticket_id'], unique=False)
 
     _fill_existing_rows()
     _create_search_index()
+
+
+def _add_reference(table: str, column: str, target: str) -> None:
+    """A nullable integer column referring to target.id, added in place on either database."""
+    if op.get_bind().dialect.name == 'sqlite':
+        # SQLite adds a column with its REFERENCES clause; Alembic would want to rebuild.
+        op.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER REFERENCES {target} (id)")
+    else:
+        op.add_column(table, sa.Column(column, sa.Integer(), nullable=True))
+        op.create_foreign_key(f'fk_{table}_{column}_{target}', table, target, [column], ['id'])
 
 
 def _fill_existing_rows():
@@ -180,38 +178,37 @@ def _create_search_index():
 
 
 def downgrade():
+    """Back to 7c2f9a1d4e60 (on SQLite, a database whose tickets have step records, notes or
+    files cannot be rebuilt while foreign keys are on: run it with PRAGMA foreign_keys=OFF)."""
     connection = op.get_bind()
     if connection.dialect.name == 'postgresql':
         op.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
     elif connection.dialect.name == 'sqlite':
         op.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
-    with op.batch_alter_table('deadline_pauses', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_deadline_pauses_ticket_id'))
+    op.drop_index(op.f('ix_deadline_pauses_ticket_id'), table_name='deadline_pauses')
     op.drop_table('deadline_pauses')
-    with op.batch_alter_table('ticket_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_ticket_events_ticket_id'))
+    op.drop_index(op.f('ix_ticket_events_ticket_id'), table_name='ticket_events')
     op.drop_table('ticket_events')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_attachments_note_id_notes', type_='foreignkey')
-        batch_op.drop_constraint('fk_attachments_step_record_id_step_records', type_='foreignkey')
+        if connection.dialect.name == 'postgresql':
+            batch_op.drop_constraint('fk_attachments_note_id_notes', type_='foreignkey')
+            batch_op.drop_constraint('fk_attachments_step_record_id_step_records', type_='foreignkey')
         batch_op.drop_column('note_id')
         batch_op.drop_column('step_record_id')
-    with op.batch_alter_table('step_records', schema=None) as batch_op:
-        batch_op.drop_column('rating')
+    op.drop_column('step_records', 'rating')
+    for index in ('ix_tickets_sequence', 'ix_tickets_status_opened_at', 'ix_tickets_status_due_at',
+                  op.f('ix_tickets_current_assignee_id'), op.f('ix_tickets_current_group'),
+                  op.f('ix_tickets_current_step'), op.f('ix_tickets_category_code')):
+        op.drop_index(index, table_name='tickets')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.drop_index('ix_tickets_sequence')
-        batch_op.drop_index('ix_tickets_status_opened_at')
-        batch_op.drop_index('ix_tickets_status_due_at')
-        batch_op.drop_index(batch_op.f('ix_tickets_current_assignee_id'))
-        batch_op.drop_index(batch_op.f('ix_tickets_current_group'))
-        batch_op.drop_index(batch_op.f('ix_tickets_current_step'))
-        batch_op.drop_index(batch_op.f('ix_tickets_category_code'))
-        batch_op.drop_constraint('fk_tickets_current_assignee_id_users', type_='foreignkey')
-        batch_op.drop_column('rating')
-        batch_op.drop_column('discarded_at')
-        batch_op.drop_column('paused_seconds')
-        batch_op.drop_column('paused_at')
-        batch_op.drop_column('near_at')
-        batch_op.drop_column('current_assignee_id')
-        batch_op.drop_column('current_group')
-        batch_op.drop_column('search_text')
+        if connection.dialect.name == 'postgresql':
+            batch_op.drop_constraint('fk_tickets_current_assignee_id_users', type_='foreignkey')
+        for column in ('rating', 'discarded_at', 'paused_seconds', 'paused_at', 'near_at',
+                       'current_assignee_id', 'current_group', 'search_text'):
+            batch_op.drop_column(column)
+        batch_op.add_column(sa.Column('process_state', sa.Text(), nullable=False, server_default=''))
+    op.execute(
+        "UPDATE tickets SET process_state = (SELECT s.process_state FROM ticket_states s "
+        "WHERE s.ticket_id = tickets.id)"
+    )
+    op.drop_table('ticket_states')
