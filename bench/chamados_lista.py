@@ -178,7 +178,11 @@ def _fill(size: int, vocabulary: list[str], state_bytes: int) -> None:
     else:
         # bigint: the slots multiply n by large primes
         source = "SELECT n FROM generate_series(CAST(1 AS bigint), CAST(:size AS bigint)) AS n"
-        number = "CAST(2024 + n % 2 AS text) || '-' || lpad(CAST(n AS text), 6, '0')"
+        # (lpad cuts a longer text: a millionth sequence keeps its seven digits)
+        number = (
+            "CAST(2024 + n % 2 AS text) || '-' || "
+            "lpad(CAST(n AS text), greatest(6, length(CAST(n AS text))), '0')"
+        )
         moment = "timestamp '2024-01-01' + n * interval '1 minute'"
         later = "timestamp '2024-01-01' + (n * 60 + 7200) * interval '1 second'"
         near = "timestamp '2024-01-01' + (n * 60 + 5400) * interval '1 second'"
