@@ -157,7 +157,7 @@ def _fill(start: int, end: int, requester: User, other: User) -> None:
     }
     columns = (
         "number, year, sequence, organization_id, requester_id, status, category_code, "
-        "subject, description, process_state, current_step, created_at, opened_at, due_at, "
+        "subject, description, current_step, created_at, opened_at, due_at, "
         "deadline_hours"
     )
     # One row per n: a submitted ticket at triage, opened n minutes into the year.
@@ -166,7 +166,7 @@ def _fill(start: int, end: int, requester: User, other: User) -> None:
         CASE WHEN n % 2 = 1 THEN :org_a ELSE :org_b END,
         CASE WHEN n % 2 = 1 THEN :user_a ELSE :user_b END,
         'aberto', :category, 'Chamado de carga ' || n, 'Descrição do chamado de carga.',
-        '{{}}', 'triagem', {moment}, {moment}, {due}, 2
+        'triagem', {moment}, {moment}, {due}, 2
     """
     if dialect == "sqlite":
         moment = "datetime('2025-01-01', '+' || n || ' minutes')"
@@ -199,6 +199,14 @@ def _fill(start: int, end: int, requester: User, other: User) -> None:
     else:
         raise SystemExit(f"Banco não suportado: {dialect}")
     db.session.execute(sa.text(sql), values)
+    # Each ticket's process state has a table of its own (the filler's state is never read).
+    db.session.execute(
+        sa.text(
+            "INSERT INTO ticket_states (ticket_id, process_state) SELECT id, '{}' FROM tickets "
+            "WHERE year = :year AND sequence BETWEEN :start AND :end"
+        ),
+        {"year": FILL_YEAR, "start": start + 1, "end": end},
+    )
     db.session.commit()
     # Statistics for the planner; on PostgreSQL a vacuum now rather than an autovacuum in the
     # middle of the measure (a bulk load is what triggers one); on SQLite the WAL folded back

@@ -41,8 +41,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     security.init_app(app)
     cli.init_app(app)
 
-    from .services import categories, teams
+    from .services import categories, teams, ticket_search
 
+    ticket_search.init()
     app.extensions["portal.categories"] = categories.load()
     app.extensions["portal.teams"] = teams.load()
     hops = int(app.config["PROXY_HOPS"])

@@ -201,10 +201,13 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error)
 
 
-def render_error(code: int, detail: str | None = None):
+def render_error(code: int, detail: str | None = None, title: str | None = None):
     """Render the error page for an HTTP status code."""
-    title, message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
-    return render_template("erro.html", code=code, title=title, message=detail or message), code
+    generic, message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
+    page = render_template(
+        "erro.html", code=code, title=title or generic, message=detail or message
+    )
+    return page, code
 
 
 def _service_error(error: ServiceError):

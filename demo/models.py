@@ -6,7 +6,15 @@ import enum
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, Text, TypeDecorator
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -280,6 +288,8 @@ class TicketStatus(enum.StrEnum):
     DRAFT = "rascunho"
     OPEN = "aberto"
     CLOSED = "encerrado"
+    #: A draft its author gave up: the row (and its número) stays, so numbering has no gaps.
+    DISCARDED = "descartado"
 
 
 class TicketCounter(db.Model):
@@ -295,7 +305,16 @@ class Ticket(db.Model):
     """A chamado: one instance of the ticket process."""
 
     __tablename__ = "tickets"
-    __table_args__ = (db.UniqueConstraint("year", "sequence", name="uq_tickets_year_sequence"),)
+    __table_args__ = (
+        db.UniqueConstraint("year", "sequence", name="uq_tickets_year_sequence"),
+        # The Chamados list: its filters and sort orders, at a million tickets.
+        Index("ix_tickets_status_due_at", "status", "due_at"),
+        Index("ix_tickets_status_opened_at", "status", "opened_at"),
+        Index("ix_tickets_sequence", "sequence"),
+        # The full-text index of search_text is each database's own (a GIN expression index
+        # on PostgreSQL, an FTS5 table on SQLite): the migration creates it and
+        # services/ticket_search.py names it, outside the metadata (see SEARCH_OBJECTS there).
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -311,22 +330,43 @@ class Ticket(db.Model):
             values_callable=lambda e: [m.value for m in e],
         )
     )
-    category_code: Mapped[str | None] = mapped_column(String(60))
+    category_code: Mapped[str | None] = mapped_column(String(60), index=True)
     subject: Mapped[str] = mapped_column(String(150), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
-    process_state: Mapped[str] = mapped_column(Text)
-    current_step: Mapped[str | None] = mapped_column(String(60))
+    current_step: Mapped[str | None] = mapped_column(String(60), index=True)
+    #: The group whose queue holds the current task (the step's lane, unless reassigned).
+    current_group: Mapped[str | None] = mapped_column(String(120), index=True)
+    #: Who took the current task (mirrors the open step record, for the lists' filters).
+    current_assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the deadline falls, with every finished pause added (services/deadlines.py).
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: From when the deadline counts as near (its last quarter), pauses added likewise.
+    near_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deadline_hours: Mapped[int | None]
+    #: Set while the clock is stopped (waiting on the requester); None while it runs.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Seconds the clock stood still in finished pauses (already added to due_at).
+    paused_seconds: Mapped[int] = mapped_column(default=0)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    discarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The requester's latest satisfaction rating (1–5), given on accepting a solution.
+    rating: Mapped[int | None]
     #: Bumped by every move: a move made from a stale page matches no row and is refused.
     version: Mapped[int] = mapped_column(default=1)
+    # The large texts last, as the table stores them (see migration 0008).
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Número, subject and description folded (services/search_text.py): what search reads.
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     organization: Mapped[Organization] = relationship()
-    requester: Mapped[User] = relationship()
+    #: The process's state, in a table of its own (see TicketState).
+    state: Mapped[TicketState] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", lazy="select"
+    )
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])
+    current_assignee: Mapped[User | None] = relationship(foreign_keys=[current_assignee_id])
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="ticket", order_by="Attachment.id", cascade="all, delete-orphan"
     )
@@ -336,6 +376,40 @@ class Ticket(db.Model):
     notes: Mapped[list[Note]] = relationship(
         back_populates="ticket", order_by="Note.id", cascade="all, delete-orphan"
     )
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
+    )
+    pauses: Mapped[list[DeadlinePause]] = relationship(
+        back_populates="ticket", order_by="DeadlinePause.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def process_state(self) -> str:
+        """The process's serialized state (SpiffWorkflow's JSON)."""
+        return self.state.process_state
+
+    @process_state.setter
+    def process_state(self, value: str) -> None:
+        if self.state is None:
+            self.state = TicketState(process_state=value)
+        else:
+            self.state.process_state = value
+
+
+class TicketState(db.Model):
+    """A ticket's process state: some 15 KB of JSON, read only by whoever moves the ticket.
+
+    Apart from the ticket's row so that the lists, the queues and the Painel, which read
+    thousands of tickets, never carry it (in SQLite a long row spills into overflow pages that
+    every read of the columns stored after it walks).
+    """
+
+    __tablename__ = "ticket_states"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    process_state: Mapped[str] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="state")
 
 
 class Attachment(db.Model):
@@ -353,9 +427,15 @@ class Attachment(db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     step: Mapped[str] = mapped_column(String(60))
+    #: The message the file came with: a pass through a step (the form, an answer, a
+    #: solution) or a comment. The conversation shows each file under its own message.
+    step_record_id: Mapped[int | None] = mapped_column(ForeignKey("step_records.id"))
+    note_id: Mapped[int | None] = mapped_column(ForeignKey("notes.id"))
 
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
     uploaded_by: Mapped[User] = relationship()
+    step_record: Mapped[StepRecord | None] = relationship(back_populates="attachments")
+    note: Mapped[Note | None] = relationship(back_populates="attachments")
 
 
 class StepRecord(db.Model):
@@ -373,9 +453,14 @@ class StepRecord(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision: Mapped[str | None] = mapped_column(String(60))
     comment: Mapped[str] = mapped_column(Text, default="")
+    #: The satisfaction rating (1–5) given with this acceptance of a solution.
+    rating: Mapped[int | None]
 
     ticket: Mapped[Ticket] = relationship(back_populates="steps")
     assignee: Mapped[User | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="step_record", order_by="Attachment.id"
+    )
 
 
 class Note(db.Model):
@@ -397,6 +482,52 @@ class Note(db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="notes")
     author: Mapped[User | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="note", order_by="Attachment.id"
+    )
+
+
+class TicketEvent(db.Model):
+    """A change made to a ticket outside its process: who, when, why, from what to what.
+
+    A category changed in triage, a task reassigned or taken back, a closed ticket reopened.
+    """
+
+    __tablename__ = "ticket_events"
+
+    CATEGORY = "categoria"
+    REASSIGNED = "reatribuicao"
+    TAKEN_BACK = "retomada"
+    REOPENED = "reabertura"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    step: Mapped[str | None] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: What it was and what it became, as the people read them (a category's or a group's name).
+    old_value: Mapped[str] = mapped_column(String(300), default="")
+    new_value: Mapped[str] = mapped_column(String(300), default="")
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class DeadlinePause(db.Model):
+    """A stretch of time during which a ticket's deadline clock stood still."""
+
+    __tablename__ = "deadline_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    #: The step waited in (the requester's), or None for the time a ticket spent closed.
+    step: Mapped[str | None] = mapped_column(String(60))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    ticket: Mapped[Ticket] = relationship(back_populates="pauses")
 
 
 class TokenScope(enum.StrEnum):

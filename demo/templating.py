@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, has_request_context
+from flask import Flask, current_app, has_request_context, url_for
 from flask_login import current_user
 
-from .services import delivery
+from .services import attachments, delivery, satisfaction
 from .services.clock import LOCAL_ZONE
 from .services.tickets import DeadlineState
 from .sites import current_site
@@ -26,6 +26,12 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(token_state_text, "situacao_token")
     app.add_template_filter(progress_text, "progresso")
     app.add_template_filter(last_day, "ultimo_dia")
+    app.add_template_filter(deadline_sentence, "prazo_frase")
+    app.add_template_filter(rating_text, "avaliacao")
+    app.add_template_filter(average_text, "media")
+    app.add_template_filter(whole_number, "inteiro")
+    app.add_template_filter(attachments.previewable, "visualizavel")
+    app.add_template_global(page_url, "page_url")
 
 
 def _context() -> dict:
@@ -52,6 +58,14 @@ def _menu() -> list[dict]:
 def token_state_text(state: str) -> str:
     """An API token's state as Minha Área shows it."""
     return {"ativo": "Ativo", "vencido": "Vencido", "revogado": "Revogado"}[state]
+
+
+def page_url(endpoint: str, args: dict, param: str, number: int) -> str:
+    """The address of another page of a list, its filters kept (the first page needs no number)."""
+    values = {key: value for key, value in (args or {}).items() if key != param}
+    if number > 1:
+        values[param] = number
+    return url_for(endpoint, **values)
 
 
 def local_datetime(moment: datetime | None) -> str:
@@ -90,10 +104,49 @@ def deadline_text(deadline) -> str:
     if deadline.state == DeadlineState.NONE:
         return "Definido ao aprovar"
     if deadline.state == DeadlineState.CLOSED:
-        return "Chamado encerrado"
-    if deadline.state == DeadlineState.OVERDUE:
-        return f"Vencido há {duration(-deadline.left)}"
-    return f"Faltam {duration(deadline.left)}"
+        return "Chamado encerrado " + ("no prazo" if deadline.met else "fora do prazo")
+    if deadline.state == DeadlineState.PAUSED:
+        return f"Parado, aguardando o solicitante ({_left(deadline.left)})"
+    return _left(deadline.left).capitalize()
+
+
+def _left(left: timedelta) -> str:
+    if left.total_seconds() < 0:
+        return f"vencido há {duration(-left)}"
+    return f"faltam {duration(left)}"
+
+
+def deadline_sentence(deadline) -> str:
+    """The deadline in one sentence, for e-mails: when it falls, or why it stands still."""
+    if deadline.state == DeadlineState.NONE:
+        return "Prazo de solução: definido ao aprovar."
+    when = local_datetime(deadline.due_at)
+    if deadline.state == DeadlineState.CLOSED:
+        met = "cumprido" if deadline.met else "não cumprido"
+        return f"Prazo de solução: {when}, horário de Brasília ({met})."
+    if deadline.state == DeadlineState.PAUSED:
+        return (
+            "Prazo de solução: parado enquanto o chamado aguarda o solicitante "
+            f"({_left(deadline.left)}); volta a contar com a resposta."
+        )
+    return f"Prazo de solução: {when}, horário de Brasília ({_left(deadline.left)})."
+
+
+def rating_text(rating: int | None) -> str:
+    """A satisfaction rating: “4 de 5 (Satisfeito)”."""
+    if not rating:
+        return "—"
+    return f"{rating} de {satisfaction.RATING_MAX} ({satisfaction.LABELS[rating]})"
+
+
+def average_text(average: float | None) -> str:
+    """An average rating the Brazilian way: 4,3."""
+    return "—" if average is None else f"{average:.1f}".replace(".", ",")
+
+
+def whole_number(value: int) -> str:
+    """1.234: thousands separated the Brazilian way."""
+    return f"{value:,}".replace(",", ".")
 
 
 def outcome_text(row) -> str:

@@ -42,6 +42,18 @@ PASSWORDS = {
 NAMES = {MARIA: "Maria Souza", JOAO: "João Lima", RITA: "Rita Alves", ANA: "Ana Costa"}
 MOVED = "já foi movido"
 COMMENT_NEEDED = "Escreva um comentário"
+ANSWER_NEEDED = "Escreva a sua resposta ao pedido de informações."
+REASON_NEEDED = "Explique o motivo"
+
+
+def read_only(person, number: str) -> bool:
+    """The support team's page of a ticket opens, but offers no decision and no Assumir."""
+    response = person.get(f"/atendimento/{number}")
+    tree = page(response)
+    forms = [f"/atendimento/{number}/{action}" for action in ("acao", "assumir", "liberar")]
+    return response.status_code == 200 and not any(
+        tree.xpath(f'//form[@action="{action}"]') for action in forms
+    )
 
 
 def at(app, delta: timedelta) -> None:
@@ -136,7 +148,7 @@ class Person:
     def queue_numbers(self) -> list[str]:
         return [row.number for row in self.queue()]
 
-    def act(self, number: str, decision: str, comment: str = "", files=(), versao=None):
+    def act(self, number: str, decision: str, comment: str = "", files=(), versao=None, **extra):
         """Press a decision button on the task page (comment and files filled in)."""
         task = self.get(f"/atendimento/{number}")
         assert task.status_code == 200, f"{self.email}: tarefa {number} → {task.status_code}"
@@ -146,6 +158,7 @@ class Person:
             "versao": versao if versao is not None else version_in(task, action),
             "decisao": decision,
             "comentario": comment,
+            **extra,
         }
         if files:
             data["anexos"] = list(files)
@@ -193,8 +206,10 @@ class Person:
         assert response.status_code == 302, (response.status_code, messages(response))
         return number
 
-    def respond(self, number: str, decision: str, comment: str = "", files=(), versao=None):
-        """The requester's "Sua ação" on Status: answer, accept or refuse."""
+    def respond(
+        self, number: str, decision: str, comment: str = "", files=(), versao=None, **extra
+    ):
+        """The requester's "Sua ação" on Status: answer, accept (perhaps rating) or refuse."""
         status = self.get(f"/chamados/{number}/status")
         assert status.status_code == 200, status.status_code
         action = f"/chamados/{number}/responder"
@@ -203,10 +218,23 @@ class Person:
             "versao": versao if versao is not None else version_in(status, action),
             "decisao": decision,
             "comentario": comment,
+            **extra,
         }
         if files:
             data["anexos"] = list(files)
         return self.client.post(action, data=data, content_type="multipart/form-data")
+
+    def form_post(self, page_path: str, action: str, data: dict, files=()):
+        """Post one of a page's forms: its CSRF token and the version it was built from."""
+        response = self.get(page_path)
+        assert response.status_code == 200, (page_path, response.status_code)
+        fields = {"csrf_token": csrf_token(response), **data}
+        found = page(response).xpath(f'//form[@action="{action}"]//input[@name="versao"]/@value')
+        if found and "versao" not in data:
+            fields["versao"] = found[0]
+        if files:
+            fields["anexos"] = list(files)
+        return self.client.post(action, data=fields, content_type="multipart/form-data")
 
 
 @dataclass
@@ -217,7 +245,7 @@ class RequesterView:
     my_action: str | None  # the heading of "Sua ação", None when absent
     choices: list[tuple[str, str]]
     history: list[tuple[str, str, str, str]]  # step, who, outcome, comment
-    notes: list[str]
+    notes: list[str]  # the conversation's comments and the portal's own notes
     text: str
 
 
@@ -234,7 +262,13 @@ def requester_view(person: Person, number: str) -> RequesterView:
         my_action=text_of(heading[0]) if heading else None,
         choices=buttons(response, f"/chamados/{number}/responder"),
         history=history_rows(response),
-        notes=[text_of(n) for n in tree.xpath('//div[contains(@class, "portal-note")]')],
+        notes=[
+            text_of(n)
+            for n in tree.xpath(
+                '//li[contains(@class, "portal-mensagem-portal")'
+                ' or contains(@class, "portal-mensagem-comentario")]'
+            )
+        ],
         text=page_text(response),
     )
 

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from apoio_atendimento import (
     ANA,
+    ANSWER_NEEDED,
     COMMENT_NEEDED,
     MOVED,
+    REASON_NEEDED,
     RITA,
     Mailbox,
     Person,
@@ -21,6 +23,7 @@ from apoio_atendimento import (
     messages,
     page,
     page_text,
+    read_only,
     requester_view,
     snapshot,
     text_of,
@@ -108,10 +111,10 @@ def test_each_group_sees_its_own_tasks_ordered_by_deadline(team):
     assert rows[fast].deadline.endswith("Faltam 2 h 00 min")
     assert "Suporte Nível 1" in page_text(team.joao.get("/atendimento/"))
 
-    # Another group's task, by URL: invisible, whatever the method.
+    # Another group's task, by URL: readable, but nothing can be done to it.
     for who, number in ((team.rita, fast), (team.joao, n2)):
         before = snapshot(team.app, number)
-        assert who.get(f"/atendimento/{number}").status_code == 404
+        assert read_only(who, number)
         token = csrf_token(who.get("/"))
         for path in ("acao", "assumir", "liberar", "nota"):
             data = {"csrf_token": token, "versao": before.version, "decisao": "solucionar"}
@@ -255,7 +258,7 @@ def test_a_breach_is_recorded_once_and_shown_on_status(team):
         ]
     expected = "Prazo de solução vencido em 29/11/2026 11:00."
     view = requester_view(team.maria, late)
-    assert len(view.notes) == 1 and view.notes[0].startswith("Portal")
+    assert len(view.notes) == 1 and "Aviso do portal Portal" in view.notes[0]
     assert view.notes[0].endswith(expected)
     assert requester_view(team.maria, on_time).notes == []
     # The team sees it too, on the task page and on Status.
@@ -316,7 +319,7 @@ def test_comment_required_decisions_are_refused_without_one(team):
     number = team.maria.open_ticket("Comentários")
     mailbox = Mailbox(team.app)
 
-    def refused(person, decision, comment, requester=False):
+    def refused(person, decision, comment, requester=False, why=COMMENT_NEEDED):
         mailbox.new()
         before = snapshot(team.app, number)
         if requester:
@@ -324,7 +327,10 @@ def test_comment_required_decisions_are_refused_without_one(team):
         else:
             response = person.act(number, decision, comment)
         assert response.status_code == 400, (decision, response.status_code)
-        assert any(COMMENT_NEEDED in m for m in messages(response)), messages(response)
+        assert any(why in m for m in messages(response)), messages(response)
+        # Each refusal in the words of who is acting: never the agents' text to a requester.
+        if requester:
+            assert not any(COMMENT_NEEDED in m for m in messages(response))
         assert snapshot(team.app, number) == before
         assert mailbox.new() == []
 
@@ -338,10 +344,10 @@ def test_comment_required_decisions_are_refused_without_one(team):
     refused(team.rita, "solucionar", "")
     refused(team.rita, "informacao", " ")
     assert team.rita.act(number, "informacao", "Qual navegador?").status_code == 302
-    refused(team.maria, "responder", "", requester=True)
+    refused(team.maria, "responder", "", requester=True, why=ANSWER_NEEDED)
     assert team.maria.respond(number, "responder", "Firefox").status_code == 302
     assert team.rita.act(number, "solucionar", "Feito.").status_code == 302
-    refused(team.maria, "recusar", "", requester=True)
+    refused(team.maria, "recusar", "", requester=True, why=REASON_NEEDED)
     assert team.maria.respond(number, "aceitar").status_code == 302  # no reason needed
 
 
@@ -391,12 +397,12 @@ def test_a_stale_page_is_told_the_task_moved(team):
     assert snapshot(team.app, number) == before
 
 
-def test_a_task_not_ready_or_not_ones_own_is_invisible(team):
+def test_a_task_not_ready_or_not_ones_own_cannot_be_acted_on(team):
     number = team.maria.open_ticket("Não pronta")
     team.joao.act(number, "informacao", "Mais detalhes?")  # now the requester's task
     before = snapshot(team.app, number)
     for agent in (team.joao, team.rita, team.ana):
-        assert agent.get(f"/atendimento/{number}").status_code == 404
+        assert read_only(agent, number)  # staff read every ticket they may see
         token = csrf_token(agent.get("/"))
         for decision in ("resolver", "responder"):
             response = agent.client.post(
@@ -431,7 +437,9 @@ def test_a_task_not_ready_or_not_ones_own_is_invisible(team):
     team.maria.respond(number, "aceitar")
     closed = snapshot(team.app, number)
     assert closed.status == "encerrado" and closed.step is None
-    assert team.joao.get(f"/atendimento/{number}").status_code == 404
+    # A closed ticket opens for the whole team (the gestor too), with no task to do.
+    for agent in (team.joao, team.rita, team.ana):
+        assert read_only(agent, number)
     token = csrf_token(team.joao.get("/"))
     data = {"csrf_token": token, "versao": closed.version, "decisao": "resolver"}
     assert team.joao.client.post(f"/atendimento/{number}/acao", data=data).status_code == 404
@@ -496,34 +504,42 @@ def test_answer_files_count_against_the_tickets_attachment_limit(team):
 
 
 def close(team: Team, number: str, delta: timedelta) -> None:
-    """Take a ticket at once to the solution and accept it at FROZEN + delta."""
+    """Solve a ticket at FROZEN + delta (the team's time) and have it accepted at once."""
+    at(team.app, delta)
     team.joao.act(number, "resolver")
     team.joao.act(number, "solucionar", "Solução.")
-    at(team.app, delta)
     assert team.maria.respond(number, "aceitar").status_code == 302
     at(team.app, timedelta(0))
 
 
 def dashboard(person: Person, period: str | None = None) -> tuple[str, dict[str, list[str]]]:
+    """The Painel's first table: {category: [prazo, recebidos, em atendimento, encerrados,
+    encerrados no prazo, % no prazo, vencidos em atendimento]}, checked against its chart."""
     path = "/atendimento/painel" + (f"?periodo={period}" if period is not None else "")
     response = person.get(path)
     assert response.status_code == 200, response.status_code
     tree = page(response)
     selected = tree.xpath('//select[@name="periodo"]/option[@selected]/@value')
     lines = {}
-    for tr in tree.xpath("//table/tbody/tr"):
-        cells = [text_of(td) for td in tr.xpath("td")]
-        lines[cells[0]] = cells[1:]
+    table = '//table[caption[contains(., "chamados por categoria")]]/tbody/tr'
+    for tr in tree.xpath(table):
+        name = text_of(tr.xpath("th")[0])
+        lines[name] = [text_of(td) for td in tr.xpath("td")]
+    chart = '//figure[contains(@aria-label, "encerrados no prazo")]//*[@class="portal-barra"]'
     bars = {
         text_of(b.xpath('.//*[@class="portal-barra-rotulo"]')[0]): b.xpath(
             './/*[@class="portal-barra-valor"]/@width'
         )[0]
-        for b in tree.xpath('//*[@class="portal-barra"]')
+        for b in tree.xpath(chart)
     }
+    total = lines.pop("Todas as categorias")
     for name, cells in lines.items():
-        share = cells[4]
+        share = cells[5]
         width = 0 if share == "—" else int(share.rstrip("%"))
         assert bars[name] == str(width), name
+    # The total line adds the categories up.
+    for column in (1, 2, 3, 4, 6):
+        assert int(total[column]) == sum(int(cells[column]) for cells in lines.values())
     return selected[0], lines
 
 
@@ -548,19 +564,21 @@ def test_dashboard_counts_and_share_within_the_deadline(team):
     at(team.app, timedelta(hours=3))
     selected, lines = dashboard(team.ana)
     assert selected == "30"
+    # “Recebidos” counts every ticket opened in the period; “Em atendimento” only the open ones
+    # (the closed are never counted as open).
     assert lines == {
-        "Consulta Técnica": ["2 h", "3", "3", "2", "67%", "0"],
-        "Defeitos com Paralisação do Serviço": ["4 h", "2", "0", "0", "—", "0"],
-        "Defeitos sem Paralisação de Serviço": ["24 h", "1", "0", "0", "—", "0"],
+        "Consulta Técnica": ["2 h", "3", "0", "3", "2", "67%", "0"],
+        "Defeitos com Paralisação do Serviço": ["4 h", "2", "2", "0", "0", "—", "0"],
+        "Defeitos sem Paralisação de Serviço": ["24 h", "1", "1", "0", "0", "—", "0"],
     }
     at(team.app, timedelta(hours=30))
     _, lines = dashboard(team.ana, "90")
-    assert lines["Consulta Técnica"] == ["2 h", "4", "4", "3", "75%", "0"]
-    assert lines["Defeitos sem Paralisação de Serviço"] == ["24 h", "1", "0", "0", "—", "1"]
-    assert lines["Defeitos com Paralisação do Serviço"] == ["4 h", "2", "0", "0", "—", "2"]
+    assert lines["Consulta Técnica"] == ["2 h", "4", "0", "4", "3", "75%", "0"]
+    assert lines["Defeitos sem Paralisação de Serviço"] == ["24 h", "1", "1", "0", "0", "—", "1"]
+    assert lines["Defeitos com Paralisação do Serviço"] == ["4 h", "2", "2", "0", "0", "—", "2"]
     assert dashboard(team.ana, "todos")[1] == lines
     selected, lines = dashboard(team.ana, "7")
-    assert selected == "7" and lines["Consulta Técnica"][1:3] == ["3", "3"]
+    assert selected == "7" and lines["Consulta Técnica"][1:4] == ["3", "0", "3"]
     # An unknown period falls back to the default one, without an error.
     for period in ("", "abc", "-1", "9999", "30%00"):
         assert dashboard(team.ana, period)[0] == "30", period

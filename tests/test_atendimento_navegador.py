@@ -124,16 +124,14 @@ def test_a_ticket_from_opening_to_closing_in_the_browser(portal, chromium, tmp_p
     maria.get_by_label("Resposta", exact=True).fill("Firefox 120, no Windows.")
     maria.locator("#anexos").set_input_files(screenshot)
     maria.get_by_role("button", name="Enviar resposta").click()
-    expect(
-        maria.get_by_text("Ação registrada. O chamado seguiu para a próxima etapa.")
-    ).to_be_visible()
+    expect(maria.get_by_text("Resposta enviada: o chamado voltou para “Triagem”.")).to_be_visible()
     expect(fact(maria, "Etapa atual")).to_have_text("Triagem")
     expect(maria.get_by_role("heading", name=re.compile("^Sua ação"))).to_have_count(0)
 
     # Resolution (the answer and the file are on the task page), then a solution.
     queue(joao, number, "Triagem")
     joao.get_by_role("link", name=number, exact=True).click()
-    expect(joao.get_by_role("link", name="tela.png")).to_be_visible()
+    expect(joao.get_by_role("link", name="Baixar tela.png")).to_be_visible()
     expect(joao.locator("table").get_by_text("Firefox 120, no Windows.")).to_be_visible()
     joao.get_by_role("button", name="Resolver", exact=True).click()
     act(joao, number, "Resolução", "Solucionar", "Limpe o cache do navegador.")
@@ -141,7 +139,7 @@ def test_a_ticket_from_opening_to_closing_in_the_browser(portal, chromium, tmp_p
     # The requester refuses: a reason is required; then the ticket goes back to Resolução.
     requester_status(number, "Validação da Solução", my_action=True)
     maria.get_by_role("button", name="Recusar solução").click()
-    expect(maria.get_by_role("alert").first).to_contain_text("Escreva um comentário")
+    expect(maria.get_by_role("alert").first).to_contain_text("Explique o motivo")
     expect(fact(maria, "Etapa atual")).to_have_text("Validação da Solução")
     maria.get_by_label("Comentário", exact=True).fill("Continua vazio.")
     maria.get_by_role("button", name="Recusar solução").click()
@@ -159,8 +157,12 @@ def test_a_ticket_from_opening_to_closing_in_the_browser(portal, chromium, tmp_p
     expect(maria.locator(".portal-sua-acao blockquote")).to_have_text(
         "Índice do relatório refeito."
     )
+    maria.get_by_role("group", name="Avaliação do atendimento").get_by_text(
+        "4 – Satisfeito"
+    ).click()
     maria.get_by_role("button", name="Aceitar solução").click()
     expect(fact(maria, "Etapa atual")).to_have_text("Encerrado")
+    expect(fact(maria, "Avaliação")).to_have_text("4 de 5 (Satisfeito)")
     expect(maria.get_by_role("heading", name=re.compile("^Sua ação"))).to_have_count(0)
     history = maria.locator('table:has(caption:text-is("Histórico do atendimento")) tbody tr')
     expect(history).to_have_count(9)
@@ -180,5 +182,5 @@ def test_a_ticket_from_opening_to_closing_in_the_browser(portal, chromium, tmp_p
         (JOAO, "solução recusada pelo solicitante"),
         (RITA, "nova tarefa na fila do Suporte Nível 2"),
         (MARIA, "encerrado"),
-        (RITA, "encerrado"),
+        (RITA, "encerrado: solução aceita"),
     } <= subjects

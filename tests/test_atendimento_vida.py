@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from apoio_atendimento import (
-    COMMENT_NEEDED,
     RITA,
     Mailbox,
     Person,
@@ -15,6 +14,7 @@ from apoio_atendimento import (
     listing_rows,
     messages,
     page,
+    page_text,
     requester_view,
     snapshot,
     text_of,
@@ -72,6 +72,20 @@ class Life:
         return body(message)
 
 
+REASON_NEEDED = "Explique o motivo"
+
+
+def not_theirs(person: Person, number: str) -> bool:
+    """The ticket's page opens read-only: no decision, no Assumir; posting is refused."""
+    response = person.get(f"/atendimento/{number}")
+    tree = page(response)
+    readable = response.status_code == 200 and "você pode ler o chamado" in text_of(tree)
+    no_forms = not tree.xpath(f'//form[@action="/atendimento/{number}/acao"]') and not tree.xpath(
+        f'//form[@action="/atendimento/{number}/assumir"]'
+    )
+    return readable and no_forms
+
+
 def download(person: Person, path: str) -> bytes:
     response = person.get(path)
     try:
@@ -124,11 +138,20 @@ def test_opening_information_refusal_and_closing_in_level_one(portal):
         "triagem",
     )
     assert "Firefox 120." in life.mail_to(JOAO)
+    # The file is under the answer it came with, in the conversation (not in the form).
     task = page(joao.get(f"/atendimento/{number}"))
-    (link,) = task.xpath('//a[contains(@href, "/anexos/")]')
-    assert text_of(link) == "tela do erro.png"
+    (answer,) = task.xpath(
+        '//li[contains(@class, "portal-mensagem")]'
+        '[.//h3[text()="Resposta ao pedido de informações"]]'
+    )
+    assert "Firefox 120." in text_of(answer)
+    (link,) = answer.xpath('.//a[@aria-label="Baixar tela do erro.png"]')
     for person in (joao, maria):
         assert download(person, link.get("href")) == screenshot
+    form = page(maria.get(f"/chamados/{number}/acessar"))
+    assert "tela do erro.png" not in text_of(
+        form.xpath("//dl[contains(@class, 'portal-readonly')]")[0]
+    )
 
     # Resolver (no comment needed), then the solution.
     assert joao.act(number, "resolver").status_code == 302
@@ -138,7 +161,7 @@ def test_opening_information_refusal_and_closing_in_level_one(portal):
         True,
         False,
         # Joao moved it within his own group: nobody else to tell there.
-        {MARIA: ["andamento: Resolução"]},
+        {MARIA: ["passou para a etapa “Resolução”"]},
         ["abertura", "triagem", "complementacao"],
         "resolucao",
     )
@@ -161,7 +184,7 @@ def test_opening_information_refusal_and_closing_in_level_one(portal):
     before = snapshot(portal, number)
     response = maria.respond(number, "recusar", "")
     assert response.status_code == 400
-    assert any(COMMENT_NEEDED in m for m in messages(response))
+    assert any(REASON_NEEDED in m for m in messages(response))
     assert snapshot(portal, number) == before
     reason = "Continua vazio."
     assert maria.respond(number, "recusar", reason).status_code == 302
@@ -194,7 +217,7 @@ def test_opening_information_refusal_and_closing_in_level_one(portal):
         False,
         False,
         False,
-        {MARIA: ["encerrado"], JOAO: ["encerrado"]},
+        {MARIA: ["encerrado"], JOAO: ["encerrado: solução aceita"]},
         ["abertura", "triagem", "complementacao", "resolucao", "validacao"],
         None,
     )
@@ -220,8 +243,10 @@ def test_opening_information_refusal_and_closing_in_level_one(portal):
         ("Resolução", "João Lima", "2", "Concluída"),
         ("Validação da Solução", "Maria Souza", "2", "Concluída"),
     ]
-    # Nobody has anything left to do on it.
-    assert joao.get(f"/atendimento/{number}").status_code == 404
+    # Nobody has anything left to do on it; the team still reads it.
+    closed = joao.get(f"/atendimento/{number}")
+    assert closed.status_code == 200 and "Chamado encerrado em" in page_text(closed)
+    assert not page(closed).xpath(f'//form[@action="/atendimento/{number}/acao"]')
     assert maria.get(f"/chamados/{number}").status_code == 200
 
 
@@ -237,12 +262,15 @@ def test_escalation_return_and_refusal_after_a_level_two_solution(portal):
         False,
         False,
         True,
-        {RITA: [f"nova tarefa na fila do {N2}"], MARIA: ["andamento: Resolução Nível 2"]},
+        {
+            RITA: [f"nova tarefa na fila do {N2}"],
+            MARIA: ["passou para a etapa “Resolução Nível 2”"],
+        },
         done,
         "resolucao_n2",
     )
-    # Nível 1 no longer reaches it; Nível 2 returns it to Nível 1 with an explanation.
-    assert joao.get(f"/atendimento/{number}").status_code == 404
+    # Nível 1 reads it but no longer acts; Nível 2 returns it to Nível 1 with an explanation.
+    assert not_theirs(joao, number)
     assert rita.act(number, "devolver", "Teste no Nível 1 primeiro.").status_code == 302
     done.append("resolucao_n2")
     life.check(
@@ -250,11 +278,11 @@ def test_escalation_return_and_refusal_after_a_level_two_solution(portal):
         False,
         True,
         False,
-        {JOAO: [f"nova tarefa na fila do {N1}"], MARIA: ["andamento: Resolução"]},
+        {JOAO: [f"nova tarefa na fila do {N1}"], MARIA: ["passou para a etapa “Resolução”"]},
         done,
         "resolucao",
     )
-    assert rita.get(f"/atendimento/{number}").status_code == 404
+    assert not_theirs(rita, number)
     assert joao.act(number, "escalar", "Testado; volta ao Nível 2.").status_code == 302
     done.append("resolucao")
     life.check(
@@ -262,7 +290,10 @@ def test_escalation_return_and_refusal_after_a_level_two_solution(portal):
         False,
         False,
         True,
-        {RITA: [f"nova tarefa na fila do {N2}"], MARIA: ["andamento: Resolução Nível 2"]},
+        {
+            RITA: [f"nova tarefa na fila do {N2}"],
+            MARIA: ["passou para a etapa “Resolução Nível 2”"],
+        },
         done,
         "resolucao_n2",
     )
@@ -320,7 +351,11 @@ def test_escalation_return_and_refusal_after_a_level_two_solution(portal):
         False,
         False,
         False,
-        {MARIA: ["encerrado"], JOAO: ["encerrado"], RITA: ["encerrado"]},
+        {
+            MARIA: ["encerrado"],
+            JOAO: ["encerrado: solução aceita"],
+            RITA: ["encerrado: solução aceita"],
+        },
         done,
         None,
     )

@@ -53,6 +53,9 @@ def crawl(client, start: str, limit: int = 60) -> dict[str, object]:
                 queue.append(target)
             continue
         if "text/html" not in response.headers.get("Content-Type", ""):
+            # A download (the CSV export) is streamed: a browser reads it to the end; a crawl
+            # that does not must close it, or its request context outlives it.
+            response.close()
             continue
         for href in re.findall(r'href="([^"#]+)"', response.text):
             target = urlsplit(urljoin(path, href))

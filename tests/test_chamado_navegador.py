@@ -91,11 +91,11 @@ def test_seed_chapter_in_the_browser(portal, page):
     page.get_by_role("link", name="Acessar").click()
     expect(page.get_by_role("heading", name="Acessar")).to_be_visible()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="passo-a-passo.pdf").click()
+        page.get_by_role("link", name="passo-a-passo.pdf", exact=True).click()
     download = download_info.value
     assert download.suggested_filename == "passo-a-passo.pdf"
     assert Path(download.path()).read_bytes() == pdf_bytes()
-    expect(page.get_by_role("link", name="tela.png")).to_be_visible()
+    expect(page.get_by_role("link", name="tela.png", exact=True)).to_be_visible()
     page.get_by_role("link", name="Listagem").click()
     expect(page.get_by_role("heading", name="Listagem")).to_be_visible()
     expect(page.get_by_role("cell", name="Em andamento")).to_be_visible()

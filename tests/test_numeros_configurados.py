@@ -55,6 +55,8 @@ def configured_facts(conf: Path = CONF) -> list[Fact]:
         ),
         # (The minutes settings are not scanned: "15 min" is also how long a lesson step lasts.)
         Fact("SESSION_MAX_HOURS", _number(portal["SESSION_MAX_HOURS"], hours)),
+        Fact("TICKET_REOPEN_DAYS", _number(portal["TICKET_REOPEN_DAYS"], r"dias?")),
+        Fact("EXPORT_MAX_ROWS", _number(portal["EXPORT_MAX_ROWS"], r"chamados|linhas")),
         # the phone however it is punctuated: 0800-883-6216, 0800 883 6216, 08008836216
         Fact("SUPPORT_PHONE", re.compile(r"[\s.-]?".join(phone_digits))),
         Fact("SUPPORT_SITE_URL", _literal(portal["SUPPORT_SITE_URL"])),
@@ -75,7 +77,9 @@ def _readable(path: Path) -> str:
 
 def sources(root: Path = ROOT) -> list[Path]:
     """conf/, the portal's templates and the manual's sources."""
-    found = [p for p in (root / "conf").rglob("*") if p.is_file()]
+    # (conf/demo/ also holds the demo tickets' attachments: images, not text anyone reads.)
+    binary = {".png", ".jpg", ".jpeg", ".gif", ".pdf"}
+    found = [p for p in (root / "conf").rglob("*") if p.is_file() and p.suffix not in binary]
     found += [p for p in (root / "demo").glob("**/templates/**/*") if p.is_file()]
     found += sorted((root / "docs").glob("*.rst"))
     return found

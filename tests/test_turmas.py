@@ -130,7 +130,8 @@ def test_the_demo_tickets_are_in_every_state(portal):
         states = sorted(tickets.deadline(t).state.value for t in found)
         steps = sorted(t.current_step or "encerrado" for t in found)
         db.session.remove()
-    assert states == ["encerrado", "no-prazo", "no-prazo", "perto", "vencido"], states
+    # The one waiting on its requester is paused (its category stops the clock then).
+    assert states == ["encerrado", "no-prazo", "parado", "perto", "vencido"], states
     assert steps.count("triagem") == 3 and "complementacao" in steps and "encerrado" in steps
 
 
@@ -533,3 +534,57 @@ def test_the_tour_reports_from_the_mapa_site_too(portal):
     from demo.models import TourProgress
 
     assert count(portal, TourProgress, TourProgress.chapter == "dois-sites") == 1
+
+
+def _search(app, email: str, words: str) -> list[str]:
+    from demo.services import ticket_list
+
+    with app.app_context():
+        try:
+            person = db.session.scalar(select(User).where(User.email == email))
+            found = ticket_list.page(person, ticket_list.parse({"busca": words}))
+            return [row.summary.ticket.number for row in found.page.items]
+        finally:
+            db.session.remove()
+
+
+def test_after_a_reset_the_search_forgets_the_deleted_tickets(portal):
+    """A reset deletes the class's tickets in bulk; their words must leave the search too
+    (SQLite's FTS5 rows would otherwise match the new demo tickets given the same ids)."""
+    sheet = make_class(portal, "turma-a", 2)
+    with portal.app_context():
+        classrooms.set_role("turma-a", sheet[1][0], "atendente:Suporte Nível 1")
+        db.session.remove()
+    agent = sheet[1][0]
+    number = Trainee(portal, *sheet[0]).open_ticket("Impressora xilofônica")
+    assert _search(portal, agent, "xilofonica") == [number]
+    with portal.app_context():
+        _classroom, lines = classrooms.reset("turma-a")
+        again = {line.user: line.password for line in lines}
+        db.session.remove()
+    # The next ticket may be given the deleted one's id: it must not inherit its words.
+    Trainee(portal, sheet[0][0], again[sheet[0][0]]).open_ticket("Outro assunto")
+    assert _search(portal, agent, "xilofonica") == []
+    assert len(_search(portal, agent, "protocolo")) == 1  # the demo ticket made again
+
+
+def test_the_chamados_list_and_the_painel_keep_to_the_sandbox(portal):
+    sheet = make_class(portal, "turma-a", 3)
+    with portal.app_context():
+        classrooms.set_role("turma-a", sheet[1][0], "atendente:Suporte Nível 1")
+        classrooms.set_role("turma-a", sheet[2][0], "gestor")
+        db.session.remove()
+    agent, manager = sheet[1][0], sheet[2][0]
+    ours = Trainee(portal, *sheet[0]).open_ticket("Scanner quadricromático")
+    real = Person(portal, MARIA).open_ticket("Scanner quadricromático de verdade")
+    assert _search(portal, agent, "quadricromatico") == [ours]
+    assert _search(portal, manager, "quadricromatico") == [ours]
+    assert _search(portal, JOAO, "quadricromatico") == [real]
+    with portal.app_context():
+        from demo.services import dashboard
+
+        person = db.session.scalar(select(User).where(User.email == manager))
+        report = dashboard.build(person, "todos")
+        # The class's five demo tickets and the trainee's: never the real one.
+        assert report.total.received == 6
+        db.session.remove()

@@ -66,10 +66,7 @@ class Chamados(MethodView):
         data = tickets.DraftInput(
             fields.get("categoria"), fields.get("assunto"), fields.get("descricao")
         )
-        tickets.check_draft(data)
-        ticket = tickets.open_draft(user())
-        if fields:
-            tickets.update_draft(ticket, data)
+        ticket = tickets.new_draft(user(), data if fields else None)
         location = url_for(".Chamado", numero=ticket.number)
         return present.ticket(user(), ticket), 201, {"Location": location}
 

@@ -145,7 +145,8 @@ class Deadline(Out):
         required=True,
         metadata={
             "description": "sem-prazo (rascunho), no-prazo, perto (último quarto), "
-            "vencido ou encerrado"
+            "vencido, parado (aguarda o solicitante, numa categoria em que o prazo para; "
+            "vence_em nulo) ou encerrado"
         },
     )
     vence_em = _nullable(DateTime)

@@ -12,14 +12,17 @@ from ..services.errors import NotFound, ServiceError
 from .forms import ActionForm
 
 
-def act_from_form(form: ActionForm, ticket: Ticket) -> ServiceError | None:
-    """Run the decision the form carries; return the refusal to show again (None when done)."""
-    # A client may send "anexos" as a plain field: only real uploads are files.
-    files = [
+def uploads(form) -> list:
+    """The real files of a form's `anexos` (a client may send it as a plain field)."""
+    return [
         (f.stream, f.filename)
         for f in form.anexos.data or []
         if isinstance(f, FileStorage) and f.filename
     ]
+
+
+def act_from_form(form: ActionForm, ticket: Ticket) -> ServiceError | None:
+    """Run the decision the form carries; return the refusal to show again (None when done)."""
     try:
         tasks.act(
             ticket,
@@ -27,7 +30,8 @@ def act_from_form(form: ActionForm, ticket: Ticket) -> ServiceError | None:
             request.form.get("decisao", ""),
             form.comentario.data,
             form.versao.data,
-            files,
+            uploads(form),
+            rating=request.form.get("avaliacao", ""),
         )
     except tasks.TaskMoved as moved:
         # Show the ticket as it is now, with its current version: acting again is a new,

@@ -1,6 +1,14 @@
-"""The ticket form (Abertura de Chamado)."""
+"""The ticket form (Abertura de Chamado) and the requester's forms on a sent ticket."""
 
-from wtforms import MultipleFileField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    IntegerField,
+    MultipleFileField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.widgets import HiddenInput
 
 from ..forms import Form
 
@@ -15,3 +23,16 @@ class TicketForm(Form):
     anexos = MultipleFileField("Anexos")
     salvar = SubmitField("Salvar rascunho")
     aprovar = SubmitField("Aprovar")
+
+
+class DiscardForm(Form):
+    """Descartar rascunho: only the confirmation."""
+
+    descartar = SubmitField("Descartar rascunho")
+
+
+class ReopenForm(Form):
+    """Reabrir a closed ticket, with the reason."""
+
+    versao = IntegerField(widget=HiddenInput())
+    motivo = TextAreaField("Motivo da reabertura", render_kw={"rows": 3})

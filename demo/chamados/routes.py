@@ -15,14 +15,21 @@ from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..atendimento.acting import act_from_form
-from ..atendimento.forms import ActionForm
+from ..atendimento.acting import act_from_form, uploads
+from ..atendimento.forms import ActionForm, CommentForm
 from ..errors import http_status, render_error
 from ..forms import csrf_checked_by_form
 from ..models import Ticket, TicketStatus
-from ..services import attachments, categories, tasks, tickets
-from ..services.errors import Conflict, NotFound, Problems, ServiceError
-from .forms import TicketForm
+from ..services import (
+    attachments,
+    categories,
+    conversation,
+    satisfaction,
+    tasks,
+    tickets,
+)
+from ..services.errors import Conflict, Invalid, NotFound, Problems, ServiceError
+from .forms import DiscardForm, ReopenForm, TicketForm
 
 bp = Blueprint("chamados", __name__, template_folder="templates")
 
@@ -128,6 +135,28 @@ def too_large(_error):
     return _render_form(form, ticket, 413)
 
 
+@bp.route("/<number>/descartar", methods=["GET", "POST"])
+def descartar(number: str):
+    """Descartar rascunho: a confirmation page, then the draft is marked discarded."""
+    ticket = tickets.get_own(current_user, number)
+    if ticket.status != TicketStatus.DRAFT:
+        return redirect(url_for(".chamado", number=ticket.number))
+    form = DiscardForm()
+    if form.validate_on_submit():
+        try:
+            tickets.discard_draft(ticket, current_user)
+        except Conflict as error:
+            flash(error.message, "info")
+            return redirect(url_for(".chamado", number=ticket.number))
+        flash(
+            f"Rascunho {ticket.number} descartado. O número fica registrado como descartado e "
+            "não será usado por outro chamado.",
+            "success",
+        )
+        return redirect(url_for("minha_area.inicio"))
+    return render_template("chamados/descartar.html", ticket=ticket, form=form)
+
+
 @bp.get("/<number>/enviado")
 def enviado(number: str):
     ticket = tickets.get_visible(current_user, number)
@@ -141,6 +170,8 @@ def chamado(number: str):
     ticket = tickets.get_visible(current_user, number)
     if ticket.status == TicketStatus.DRAFT:
         return redirect(url_for(".formulario", number=ticket.number))
+    if ticket.status == TicketStatus.DISCARDED:
+        return render_template("chamados/descartado.html", ticket=ticket)
     if tasks.requesters_turn(current_user, ticket):
         # The requester has something to do: show it first.
         return redirect(url_for(".status", number=ticket.number))
@@ -149,7 +180,7 @@ def chamado(number: str):
 
 @bp.get("/<number>/status")
 def status(number: str):
-    ticket = tickets.get_visible(current_user, number)
+    ticket = _sent(number)
     return _render_status(ticket, _requester_form(ticket))
 
 
@@ -165,12 +196,80 @@ def responder(number: str):
         return redirect(url_for(".status", number=tickets.get_visible(current_user, number).number))
     form = ActionForm()
     if form.validate_on_submit():
+        decision = request.form.get("decisao", "")
         refusal = act_from_form(form, ticket)
         if refusal:
-            return _render_status(ticket, form, http_status(refusal))
-        flash("Ação registrada. O chamado seguiu para a próxima etapa.", "success")
+            return _render_status(ticket, form, code=http_status(refusal))
+        flash(_done_message(ticket, decision), "success")
         return redirect(url_for(".status", number=ticket.number))
-    return _render_status(ticket, form, 400)
+    return _render_status(ticket, form, code=400)
+
+
+def _done_message(ticket: Ticket, decision: str) -> str:
+    """What the requester reads once their action is recorded: where the ticket went."""
+    if ticket.status == TicketStatus.CLOSED:
+        thanks = " Obrigado pela avaliação." if ticket.rating else ""
+        return f"Solução aceita: o chamado {ticket.number} foi encerrado.{thanks}"
+    if decision == tasks.ANSWER:
+        return f"Resposta enviada: o chamado voltou para “{tickets.step_name(ticket)}”."
+    return f"Ação registrada: o chamado voltou para “{tickets.step_name(ticket)}”."
+
+
+@bp.post("/<number>/comentar")
+@csrf_checked_by_form
+def comentar(number: str):
+    """A comment by the requester, at any moment of an open ticket."""
+    ticket = _sent(number)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            conversation.add_comment(ticket, current_user, form.comentario.data, uploads(form))
+        except ServiceError as error:
+            if http_status(error) == 404:
+                raise
+            if isinstance(error, Invalid):
+                target = getattr(form, error.field or "comentario", None) or form.comentario
+                target.errors = [*target.errors, error.message]
+            else:  # closed meanwhile, or not theirs to comment on: said on top of the page
+                flash(error.message, "danger")
+            return _render_status(
+                ticket, _requester_form(ticket), comment_form=form, code=http_status(error)
+            )
+        flash("Comentário enviado à equipe de suporte.", "success")
+        return redirect(url_for(".status", number=ticket.number))
+    return _render_status(ticket, _requester_form(ticket), comment_form=form, code=400)
+
+
+@bp.post("/<number>/reabrir")
+def reabrir(number: str):
+    """Reabrir: the requester sends a closed ticket back to the team."""
+    ticket = _sent(number)
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            conversation.reopen(ticket, current_user, form.motivo.data, form.versao.data)
+        except ServiceError as error:
+            if http_status(error) == 404:
+                raise
+            if isinstance(error, tasks.TaskMoved):
+                form.versao.data = ticket.version
+                form.versao.raw_data = None
+            if isinstance(error, Invalid):
+                form.motivo.errors = [*form.motivo.errors, error.message]
+            else:
+                flash(error.message, "danger")
+            return _render_status(ticket, None, reopen_form=form, code=http_status(error))
+        flash(f"Chamado {ticket.number} reaberto: ele voltou para a equipe de suporte.", "success")
+        return redirect(url_for(".status", number=ticket.number))
+    return _render_status(ticket, None, reopen_form=form, code=400)
+
+
+def _sent(number: str) -> Ticket:
+    """A ticket already sent, that the user may see (drafts live in their form)."""
+    ticket = tickets.get_visible(current_user, number)
+    if ticket.status in tickets.PRIVATE:
+        raise NotFound(tickets.NOT_FOUND)
+    return ticket
 
 
 def _requester_form(ticket: Ticket) -> ActionForm | None:
@@ -179,19 +278,36 @@ def _requester_form(ticket: Ticket) -> ActionForm | None:
     return ActionForm(versao=ticket.version)
 
 
-def _render_status(ticket: Ticket, action_form: ActionForm | None, code: int = 200):
+def _render_status(
+    ticket: Ticket,
+    action_form: ActionForm | None,
+    comment_form: CommentForm | None = None,
+    reopen_form: ReopenForm | None = None,
+    code: int = 200,
+):
     record = tasks.current_record(ticket)
     previous = [r for r in ticket.steps if r.finished_at is not None]
+    may_reopen = conversation.may_reopen(current_user, ticket)
     return (
         render_template(
             "chamados/status.html",
             ticket=ticket,
             tab="status",
             history=tickets.history(ticket),
-            notes=tickets.public_notes(ticket),
+            pauses=tickets.pauses(ticket),
+            messages=conversation.thread(current_user, ticket),
             action_form=action_form if tasks.requesters_turn(current_user, ticket) else None,
             requester_choices=tasks.choices(ticket) if record else [],
+            rating_labels=satisfaction.LABELS,
             last_comment=previous[-1].comment if previous else "",
+            comment_form=comment_form or CommentForm(),
+            may_comment=conversation.may_comment(current_user, ticket)
+            and ticket.requester_id == current_user.id,
+            reopen_form=reopen_form or (ReopenForm(versao=ticket.version) if may_reopen else None),
+            may_reopen=may_reopen,
+            reopen_until=conversation.reopen_until(ticket)
+            if ticket.requester_id == current_user.id
+            else None,
             **_summary(ticket),
         ),
         code,
@@ -200,15 +316,19 @@ def _render_status(ticket: Ticket, action_form: ActionForm | None, code: int = 2
 
 @bp.get("/<number>/acessar")
 def acessar(number: str):
-    ticket = tickets.get_visible(current_user, number)
+    ticket = _sent(number)
     return render_template(
-        "chamados/acessar.html", ticket=ticket, tab="acessar", **_summary(ticket)
+        "chamados/acessar.html",
+        ticket=ticket,
+        tab="acessar",
+        opening_files=tickets.opening_attachments(ticket),
+        **_summary(ticket),
     )
 
 
 @bp.get("/<number>/listagem")
 def listagem(number: str):
-    ticket = tickets.get_visible(current_user, number)
+    ticket = _sent(number)
     return render_template(
         "chamados/listagem.html",
         ticket=ticket,
@@ -231,10 +351,33 @@ def fluxo_dados(number: str):
     return {"bpmn": flow.bpmn_xml, "concluidas": sorted(flow.completed), "atual": flow.current}
 
 
+#: The preview of a file is a document of its own that runs nothing and loads nothing.
+PREVIEW_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+#: A PDF needs the browser's own viewer, which a sandboxed document may not start.
+PDF_PREVIEW_POLICY = "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'"
+
+
 @bp.get("/<number>/anexos/<int:attachment_id>")
 def anexo(number: str, attachment_id: int):
+    """An attachment, downloaded; with ?modo=ver an image or a PDF is shown in the browser."""
     ticket = tickets.get_visible(current_user, number)
     item = tickets.attachment_of(ticket, attachment_id)
+    if request.args.get("modo") == "ver":
+        try:
+            content_type = attachments.preview_type(item)
+        except Invalid as refusal:
+            return render_error(415, refusal.message, title="Arquivo sem visualização")
+        response = send_file(
+            attachments.path_of(item.stored_name),
+            mimetype=content_type,
+            as_attachment=False,
+            download_name=item.original_name,
+            max_age=0,
+        )
+        response.headers["Content-Security-Policy"] = (
+            PDF_PREVIEW_POLICY if content_type == "application/pdf" else PREVIEW_POLICY
+        )
+        return response
     return send_file(
         attachments.path_of(item.stored_name),
         mimetype=item.content_type,
@@ -246,4 +389,9 @@ def anexo(number: str, attachment_id: int):
 
 def _summary(ticket: Ticket) -> dict:
     found = tickets.summary(ticket)
-    return {"category": found.category, "step_name": found.step_name, "deadline": found.deadline}
+    return {
+        "category": found.category,
+        "step_name": found.step_name,
+        "deadline": found.deadline,
+        "responsible": found.responsible,
+    }

@@ -3,8 +3,8 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..services import api_tokens, tasks, teams, tickets
-from ..services.errors import Problems
+from ..services import api_tokens, pagination, tasks, teams, tickets
+from ..services.errors import Invalid, Problems
 from .forms import RevokeForm, SearchForm, TokenForm
 
 bp = Blueprint("minha_area", __name__, template_folder="templates")
@@ -12,13 +12,38 @@ bp = Blueprint("minha_area", __name__, template_folder="templates")
 
 @bp.get("/")
 def inicio():
-    submitted, drafts = tickets.mine(current_user)
-    return render_template(
-        "minha_area/inicio.html",
-        submitted=[tickets.summary(t) for t in submitted],
-        drafts=drafts,
-        assigned=[tickets.summary(t) for t in tasks.assigned_to(current_user)],
-        support_team=teams.is_support_team(current_user),
+    problems = []
+    pages = {}
+    for name in ("pagina", "rascunhos", "descartados"):
+        try:
+            pages[name] = pagination.page_number(request.args.get(name), name)
+        except Invalid as error:
+            problems.append(error)
+            pages[name] = 1
+    area = None
+    if not problems:
+        try:
+            area = tickets.my_area(
+                current_user, pages["pagina"], pages["rascunhos"], pages["descartados"]
+            )
+        except Invalid as error:  # a page past the end
+            problems.append(error)
+    if area is None:
+        area = tickets.my_area(current_user)
+    support_team = teams.is_support_team(current_user)
+    return (
+        render_template(
+            "minha_area/inicio.html",
+            area=area,
+            awaiting=[tickets.summary(t) for t in area.awaiting],
+            submitted=[tickets.summary(t) for t in area.submitted.items],
+            assigned=[tickets.summary(t) for t in tasks.assigned_to(current_user)]
+            if support_team
+            else [],
+            support_team=support_team,
+            problems=problems,
+        ),
+        400 if problems else 200,
     )
 
 
@@ -26,10 +51,23 @@ def inicio():
 def selecionados():
     form = SearchForm(request.args)
     searched = "numero" in request.args
-    found = tickets.search(current_user, form.numero.data or "") if searched else []
-    results = [tickets.summary(t) for t in found]
-    return render_template(
-        "minha_area/selecionados.html", form=form, searched=searched, results=results
+    results, problem = [], None
+    if searched:
+        try:
+            results = [
+                tickets.summary(t) for t in tickets.search_number(current_user, form.numero.data)
+            ]
+        except Invalid as refusal:
+            problem = refusal.message
+    return (
+        render_template(
+            "minha_area/selecionados.html",
+            form=form,
+            searched=searched,
+            results=results,
+            problem=problem,
+        ),
+        400 if problem else 200,
     )
 
 

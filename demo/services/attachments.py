@@ -218,8 +218,8 @@ def placed_after_commit(staged: list[StagedFile]) -> Iterator[None]:
         item.promote()
 
 
-def row(item: StagedFile, user: User, step: str) -> Attachment:
-    """The Attachment row that describes a staged file."""
+def row(item: StagedFile, user: User, step: str, step_record=None, note=None) -> Attachment:
+    """The Attachment row that describes a staged file, under the message it came with."""
     return Attachment(
         stored_name=item.stored_name,
         original_name=item.original_name,
@@ -229,4 +229,33 @@ def row(item: StagedFile, user: User, step: str) -> Attachment:
         uploaded_by=user,
         uploaded_at=clock.now(),
         step=step,
+        step_record=step_record,
+        note=note,
     )
+
+
+#: Types shown inline (preview), never as a page: images and PDF, each checked by its content
+#: at upload (`stage`), so the stored type is what the bytes are.
+PREVIEWABLE = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
+
+
+def previewable(item: Attachment) -> bool:
+    """Whether the file may be shown in the browser rather than only downloaded."""
+    return item.content_type in PREVIEWABLE
+
+
+def preview_type(item: Attachment) -> str:
+    """The type to show a file inline with: its content, read again, must still be an image or
+    a PDF of the type stored at upload. Anything else is only ever downloaded."""
+    refusal = Invalid(
+        f"“{item.original_name}” não pode ser visualizado no navegador: só imagens (PNG, JPEG, "
+        "GIF, WebP) e PDF são mostrados. Baixe o arquivo para abri-lo.",
+        "anexo",
+    )
+    if item.content_type not in PREVIEWABLE:
+        raise refusal
+    with open(path_of(item.stored_name), "rb") as fh:
+        kind = filetype.guess(fh.read(8192))
+    if kind is None or kind.mime != item.content_type:
+        raise refusal
+    return item.content_type

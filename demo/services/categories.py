@@ -19,6 +19,8 @@ class Category:
     hours: int
     counted_from: str  # “após o cadastramento da demanda”
     description: str
+    #: The clock stops while the ticket waits on the requester (conf: pausa_aguardando_solicitante).
+    pauses: bool = False
 
     @property
     def deadline_text(self) -> str:
@@ -35,6 +37,7 @@ def load(path: str = "categorias.toml") -> list[Category]:
             hours=int(item["horas"]),
             counted_from=item.get("inicio", ""),
             description=" ".join(item["descricao"].split()),
+            pauses=bool(item.get("pausa_aguardando_solicitante", False)),
         )
         for item in read_toml(path)["categorias"]
     ]

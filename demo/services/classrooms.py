@@ -29,6 +29,7 @@ from ..models import (
     Attachment,
     ClassMember,
     Classroom,
+    DeadlinePause,
     GroupMembership,
     LoginSession,
     Note,
@@ -37,10 +38,23 @@ from ..models import (
     Profile,
     StepRecord,
     Ticket,
+    TicketEvent,
+    TicketState,
     TourProgress,
     User,
 )
-from . import accounts, attachments, clock, delivery, passwords, tasks, teams, tickets, workflow
+from . import (
+    accounts,
+    attachments,
+    clock,
+    delivery,
+    passwords,
+    tasks,
+    teams,
+    ticket_search,
+    tickets,
+    workflow,
+)
 from .errors import Conflict, Invalid, NotFound, Problems, ServiceError
 
 NAME_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$")
@@ -548,12 +562,14 @@ def _clear_activity(classroom: Classroom) -> _Removed:
             select(Attachment.stored_name).where(Attachment.ticket_id.in_(ticket_ids))
         )
     )
-    for model in (Attachment, StepRecord, Note):
+    # Attachments first: they point at their step records and notes.
+    for model in (Attachment, StepRecord, Note, TicketEvent, DeadlinePause, TicketState):
         db.session.execute(
             delete(model)
             .where(model.ticket_id.in_(ticket_ids))
             .execution_options(synchronize_session=False)
         )
+    ticket_search.forget_many(ticket_ids)
     db.session.execute(
         delete(Ticket)
         .where(Ticket.organization_id == organization_id)

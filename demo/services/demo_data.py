@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+from pathlib import Path
+
 from sqlalchemy import func, select
 
-from ..config import read_toml
+from ..config import CONF_DIR, read_toml
 from ..database import writing
 from ..extensions import db
 from ..models import Organization, Profile, ServiceRequest, User
-from . import accounts, clock, tickets
+from . import accounts, clock, conversation, tasks, tickets
 
 
 def is_loaded() -> bool:
@@ -56,11 +60,45 @@ def load(name: str = "demo.toml", with_tickets: bool = False) -> dict[str, int]:
             )
     opened = 0
     for item in data.get("chamados", []) if with_tickets else []:
-        user = users[item["usuario"]]
+        _ticket(item, users)
+        opened += 1
+    return {"orgaos": len(organizations), "usuarios": len(users), "chamados": opened}
+
+
+def _ticket(item: dict, users: dict[str, User]) -> None:
+    """One demo ticket: opened, then each of its steps, each at its own time before now.
+
+    Everything goes through the services a person's clicks reach (the same rules, e-mails and
+    history), the clock standing at the moment the demo data says.
+    """
+    base = clock.now()
+    user = users[item["usuario"]]
+    with clock.at(base - timedelta(minutes=item.get("aberto_ha_minutos", 0))):
         ticket = tickets.open_draft(user)
         tickets.save_draft(
             ticket, tickets.DraftInput(item["categoria"], item["assunto"], item["descricao"])
         )
+        if item.get("anexos"):
+            tickets.add_attachments(ticket, user, _files(item["anexos"]))
         tickets.approve(ticket, user)
-        opened += 1
-    return {"orgaos": len(organizations), "usuarios": len(users), "chamados": opened}
+    for step in item.get("passos", []):
+        who = users[step["quem"]]
+        with clock.at(base - timedelta(minutes=step.get("ha_minutos", 0))):
+            current = tickets.get_visible(who, ticket.number)
+            files = _files(step.get("anexos", []))
+            if "decisao" in step:
+                tasks.act(
+                    current,
+                    who,
+                    step["decisao"],
+                    step.get("comentario", ""),
+                    current.version,
+                    files,
+                    rating=step.get("avaliacao"),
+                )
+            else:
+                conversation.add_comment(current, who, step["comentario"], files)
+
+
+def _files(names: list[str]) -> list[tuple[io.BytesIO, str]]:
+    return [(io.BytesIO((CONF_DIR / name).read_bytes()), Path(name).name) for name in names]

@@ -32,7 +32,8 @@ def parse_number(text: str) -> tuple[int, int] | None:
     text = (text or "").strip()
     if len(text) > 40:
         return None
-    match = re.fullmatch(r"(\d{4})\s*[-/.]?\s*(\d{1,9})", text)
+    # ASCII digits only: int() would also read other scripts' digits.
+    match = re.fullmatch(r"([0-9]{4})\s*[-/.]?\s*([0-9]{1,9})", text)
     if not match:
         return None
     year, sequence = int(match.group(1)), int(match.group(2))
@@ -45,6 +46,23 @@ def require_number(text: str) -> tuple[int, int]:
     if parsed is None:
         raise Invalid(BAD_NUMBER.format(text=(text or "")[:40]), "numero")
     return parsed
+
+
+#: A bare sequence is at most this many digits (the year always has four).
+SEQUENCE_DIGITS = 6
+
+
+def parse_query(text: str) -> tuple[int | None, int] | None:
+    """Read what a person types to find a ticket by number: (year or None, sequence).
+
+    The whole number (2026-000003, 2026000003, 2026/3) gives its year; a number without the
+    year — "3", "000003", "03" — finds that sequence in any year. None when it is no number.
+    """
+    text = (text or "").strip()
+    if re.fullmatch(rf"[0-9]{{1,{SEQUENCE_DIGITS}}}", text):
+        sequence = int(text)
+        return (None, sequence) if sequence > 0 else None
+    return parse_number(text)
 
 
 def next_sequence(year: int) -> int:

@@ -15,7 +15,16 @@ from sqlalchemy import select, update
 from ..database import writing
 from ..extensions import db
 from ..models import Note, StepRecord, Ticket, TicketStatus, User
-from . import attachments, clock, notifications, teams, tickets, workflow
+from . import (
+    attachments,
+    clock,
+    deadlines,
+    notifications,
+    satisfaction,
+    teams,
+    tickets,
+    workflow,
+)
 from .errors import Conflict, Invalid, NotFound
 
 COMMENT_MAX = 10_000
@@ -36,10 +45,10 @@ class TaskMoved(Conflict):
 
 
 def current_lane(ticket: Ticket) -> str | None:
-    """The lane (group) of the ticket's current step."""
-    if ticket.current_step is None:
+    """The group (a lane of the process, unless reassigned) whose task the ticket waits on."""
+    if ticket.status != TicketStatus.OPEN or ticket.current_step is None:
         return None
-    return workflow.current_process().step(ticket.current_step).lane
+    return ticket.current_group
 
 
 def current_record(ticket: Ticket) -> StepRecord | None:
@@ -49,9 +58,9 @@ def current_record(ticket: Ticket) -> StepRecord | None:
 
 def can_act(user: User, ticket: Ticket) -> bool:
     """Whether the ticket's current task is this user's to do."""
-    if ticket.status != TicketStatus.OPEN or ticket.current_step is None:
-        return False
     lane = current_lane(ticket)
+    if lane is None:
+        return False
     if lane == teams.REQUESTER_LANE:
         return ticket.requester_id == user.id
     return lane in teams.groups_of(user)
@@ -82,14 +91,13 @@ def requester_task(user: User, number: str) -> Ticket:
 def queue(user: User) -> list[Ticket]:
     """Open tickets whose current task belongs to one of the user's groups, by deadline."""
     groups = teams.groups_of(user)
-    steps = [s.id for s in workflow.current_process().steps if s.lane in groups]
-    if not steps:
+    if not groups:
         return []
     # Among the tickets the user may see: a class's team works its own tickets only, and the
     # real team never a class's.
     query = (
         tickets.visible(user)
-        .where(Ticket.status == TicketStatus.OPEN, Ticket.current_step.in_(steps))
+        .where(Ticket.status == TicketStatus.OPEN, Ticket.current_group.in_(sorted(groups)))
         .order_by(Ticket.due_at, Ticket.id)
     )
     return list(db.session.scalars(query))
@@ -114,7 +122,7 @@ def claim(ticket: Ticket, user: User, version: int) -> None:
             "Peça que ela seja liberada antes de assumi-la."
         )
     with writing():
-        _bump(ticket, version)
+        bump(ticket, version, current_assignee_id=user.id)
         current_record(ticket).assignee = user
 
 
@@ -126,7 +134,7 @@ def release(ticket: Ticket, user: User, version: int) -> None:
     if record.assignee_id != user.id:
         raise Conflict("Só quem assumiu a tarefa pode liberá-la.")
     with writing():
-        _bump(ticket, version)
+        bump(ticket, version, current_assignee_id=None)
         current_record(ticket).assignee = None
 
 
@@ -156,6 +164,8 @@ class Choice:
     value: str
     label: str
     comment_required: bool
+    #: The decision closes the ticket (accepting a solution): it asks for a rating.
+    closes: bool = False
 
 
 def actions_for(user: User, ticket: Ticket) -> list[Choice]:
@@ -170,14 +180,48 @@ def choices(ticket: Ticket) -> list[Choice]:
     if step is None:
         return []
     values = proc.decisions(step) or [ANSWER]
+    closing = set(proc.closing_decisions(step))
     return [
         Choice(
             value,
             proc.decision_label(step, value) if value != ANSWER else "Enviar resposta",
             teams.comment_required(value) or value == ANSWER,
+            value in closing,
         )
         for value in values
     ]
+
+
+def _missing_comment(ticket: Ticket, decision: str) -> Invalid:
+    """Why a comment is needed, in the words of whoever is acting."""
+    if decision == ANSWER:
+        return Invalid("Escreva a sua resposta ao pedido de informações.", "comentario")
+    if current_lane(ticket) == teams.REQUESTER_LANE:
+        return Invalid(
+            "Explique o motivo: o que ainda não funciona? A equipe de suporte vai ler.",
+            "comentario",
+        )
+    return Invalid("Escreva um comentário: ele explica a ação a quem vai ler.", "comentario")
+
+
+def check_rating(rating: int | str | None, closes: bool) -> int | None:
+    """A rating of 1 to 5, only when the decision closes the ticket; None when not given.
+
+    A rating typed as text (a form's value) is read as a whole number first.
+    """
+    if isinstance(rating, str):
+        rating = rating.strip()
+        if not rating:
+            return None
+        rating = int(rating) if rating.isdigit() and len(rating) < 3 else -1
+    if rating is None:
+        return None
+    if not closes:
+        raise Invalid("A avaliação só é pedida ao aceitar a solução.", "avaliacao")
+    low, high = satisfaction.RATING_MIN, satisfaction.RATING_MAX
+    if not isinstance(rating, int) or isinstance(rating, bool) or not low <= rating <= high:
+        raise Invalid(f"A avaliação é uma nota de {low} a {high}: escolha uma delas.", "avaliacao")
+    return rating
 
 
 def act(
@@ -187,8 +231,12 @@ def act(
     comment: str,
     version: int,
     files: list[tuple[BinaryIO, str | None]] | None = None,
+    rating: int | str | None = None,
 ) -> Ticket:
-    """Complete the current task with a decision: the ticket moves on through the BPMN."""
+    """Complete the current task with a decision: the ticket moves on through the BPMN.
+
+    Accepting a solution (a decision that ends the process) may carry a satisfaction rating.
+    """
     if not can_act(user, ticket):
         raise NotFound(TASK_NOT_FOUND)
     # Judge the decision against the state the person saw, not a newer one.
@@ -204,17 +252,12 @@ def act(
         raise Invalid("Ação inválida para a etapa atual.", "decisao")
     comment = (comment or "").strip()
     if offered[decision].comment_required and not comment:
-        raise Invalid("Escreva um comentário: ele explica a ação a quem vai ler.", "comentario")
+        raise _missing_comment(ticket, decision)
     if len(comment) > COMMENT_MAX:
         raise Invalid(f"O comentário deve ter no máximo {COMMENT_MAX} caracteres.", "comentario")
+    rating = check_rating(rating, offered[decision].closes)
     # The limit is per ticket, as on the form; the version check below keeps the count current.
-    if files and len(ticket.attachments) + len(files) > attachments.max_count():
-        raise Invalid(
-            f"O chamado já tem {len(ticket.attachments)} anexo(s) e o limite é de "
-            f"{attachments.max_count()} arquivos por chamado.",
-            "anexos",
-        )
-    staged = _stage(files or [])
+    staged = stage_files(ticket, files or [])
     proc = workflow.current_process()
     step = ticket.current_step
     moment = clock.now()
@@ -223,7 +266,7 @@ def act(
     )
     next_step = workflow.ready_step(proc, new_state)
     with attachments.placed_after_commit(staged):
-        _bump(
+        bump(
             ticket,
             version,
             process_state=new_state,
@@ -236,11 +279,15 @@ def act(
         record.decision = decision
         record.comment = comment
         record.assignee = user  # who really acted
-        if next_step:
-            lane = proc.step(next_step).lane
-            requester = ticket.requester if lane == teams.REQUESTER_LANE else None
-            ticket.steps.append(tickets.new_record(proc, next_step, moment, assignee=requester))
-        ticket.attachments.extend(attachments.row(item, user, step) for item in staged)
+        if rating is not None:
+            record.rating = rating
+            ticket.rating = rating
+        tickets.enter_step(ticket, proc, next_step, moment)
+        waiting = next_step is not None and ticket.current_group == teams.REQUESTER_LANE
+        deadlines.follow(ticket, waiting, moment)
+        ticket.attachments.extend(
+            attachments.row(item, user, step, step_record=record) for item in staged
+        )
         # The notices commit with the move, or not at all.
         notifications.moved(ticket, user, step, decision, comment)
     return ticket
@@ -269,7 +316,9 @@ def record_breaches() -> int:
     """
     moment = clock.now()
     query = select(Ticket.id).where(
-        Ticket.status == TicketStatus.OPEN, Ticket.due_at < moment, Ticket.breached_at.is_(None)
+        Ticket.status == TicketStatus.OPEN,
+        deadlines.overdue(moment),
+        Ticket.breached_at.is_(None),
     )
     if db.session.scalars(query.limit(1)).first() is None:
         return 0
@@ -297,6 +346,23 @@ def record_breaches() -> int:
     return len(late)
 
 
+def too_many_files(ticket: Ticket) -> Invalid:
+    return Invalid(
+        f"O chamado já tem {len(ticket.attachments)} anexo(s) e o limite é de "
+        f"{attachments.max_count()} arquivos por chamado.",
+        "anexos",
+    )
+
+
+def stage_files(
+    ticket: Ticket, files: list[tuple[BinaryIO, str | None]]
+) -> list[attachments.StagedFile]:
+    """Check and copy a message's files, within the ticket's limit (refused as a whole)."""
+    if files and len(ticket.attachments) + len(files) > attachments.max_count():
+        raise too_many_files(ticket)
+    return _stage(files)
+
+
 def _stage(files: list[tuple[BinaryIO, str | None]]) -> list[attachments.StagedFile]:
     staged = []
     try:
@@ -309,11 +375,13 @@ def _stage(files: list[tuple[BinaryIO, str | None]]) -> list[attachments.StagedF
     return staged
 
 
-def _bump(ticket: Ticket, version: int, **values) -> None:
+def bump(ticket: Ticket, version: int, **values) -> None:
     """Inside a write transaction: move the ticket only if nobody moved it since `version`.
 
-    A stale version matches no row: TaskMoved, and the caller's transaction rolls back.
+    A stale version matches no row: TaskMoved, and the caller's transaction rolls back. A new
+    `process_state` is written to its own table, in the same transaction.
     """
+    state = values.pop("process_state", None)
     result = db.session.execute(
         update(Ticket)
         .where(Ticket.id == ticket.id, Ticket.version == version)
@@ -323,18 +391,18 @@ def _bump(ticket: Ticket, version: int, **values) -> None:
     if result.rowcount != 1:
         raise TaskMoved()
     db.session.refresh(ticket)
+    if state is not None:
+        ticket.process_state = state
 
 
 def assigned_to(user: User) -> list[Ticket]:
     """Open tickets whose current task this user has taken (assumir), by deadline."""
     query = (
         select(Ticket)
-        .join(StepRecord, StepRecord.ticket_id == Ticket.id)
         .where(
             Ticket.status == TicketStatus.OPEN,
-            StepRecord.finished_at.is_(None),
-            StepRecord.assignee_id == user.id,
-            Ticket.requester_id != user.id,
+            Ticket.current_assignee_id == user.id,
+            Ticket.current_group != teams.REQUESTER_LANE,
         )
         .order_by(Ticket.due_at, Ticket.id)
     )

@@ -52,6 +52,11 @@ def groups_of(user: User) -> set[str]:
     return {name for name, members in groups.items() if user.email in members}
 
 
+def group_names() -> list[str]:
+    """The support groups, in the order of conf/equipes.toml."""
+    return list(_teams()["groups"])
+
+
 def _class_lanes() -> set[str]:
     from . import workflow
 

@@ -6,13 +6,12 @@ the API and the CLI cannot disagree about who sees what.
 
 from __future__ import annotations
 
-import enum
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.exc import InvalidRequestError
 
 from ..database import writing
@@ -27,7 +26,18 @@ from ..models import (
     TicketStatus,
     User,
 )
-from . import attachments, categories, clock, notifications, numbering, teams, workflow
+from . import (
+    attachments,
+    categories,
+    clock,
+    deadlines,
+    notifications,
+    numbering,
+    pagination,
+    teams,
+    workflow,
+)
+from .deadlines import Deadline, DeadlineState, deadline  # noqa: F401  (the readers' names)
 from .errors import Conflict, Forbidden, Invalid, NotFound, Problems, ServiceError
 
 SUBJECT_MAX = 150
@@ -44,31 +54,33 @@ def may_open(user: User) -> bool:
 # --- visibility ------------------------------------------------------------------------
 
 
+#: What only its author sees: a form not yet sent, and one given up.
+PRIVATE = (TicketStatus.DRAFT, TicketStatus.DISCARDED)
+
+
 def visible(user: User) -> Select[tuple[Ticket]]:
     """Tickets the user may see: a requester their órgão's, the support team all but the classes'.
 
     A class (turma) is a sandbox: its trainees, whatever profile they play, see only its
     tickets; the trainers see the classes' tickets and nothing else; the real support team
-    never sees a class's tickets. Drafts are private to their author: nobody else has anything
-    to see in them yet.
+    never sees a class's tickets. Drafts (and discarded drafts) are private to their author:
+    nobody else has anything to see in them.
     """
-    query = select(Ticket)
+    return select(Ticket).where(*visibility(user))
+
+
+def visibility(user: User) -> list[ColumnElement[bool]]:
+    """The conditions of `visible`, for queries that count tickets rather than list them."""
     classes = select(Classroom.organization_id)
+    private = Ticket.status.not_in(PRIVATE) | (Ticket.requester_id == user.id)
     if user.profile == Profile.REQUESTER:
-        query = query.where(Ticket.organization_id == user.organization_id)
-    elif user.profile == Profile.TRAINER:
-        query = query.where(
-            Ticket.organization_id.in_(classes), Ticket.status != TicketStatus.DRAFT
-        )
-    elif user.organization is not None and user.organization.classroom is not None:
-        query = query.where(
-            Ticket.organization_id == user.organization_id, Ticket.status != TicketStatus.DRAFT
-        )
-    else:
-        query = query.where(
-            Ticket.organization_id.not_in(classes), Ticket.status != TicketStatus.DRAFT
-        )
-    return query.where((Ticket.status != TicketStatus.DRAFT) | (Ticket.requester_id == user.id))
+        return [Ticket.organization_id == user.organization_id, private]
+    shared = Ticket.status.not_in(PRIVATE)
+    if user.profile == Profile.TRAINER:
+        return [Ticket.organization_id.in_(classes), shared]
+    if user.organization is not None and user.organization.classroom is not None:
+        return [Ticket.organization_id == user.organization_id, shared]
+    return [Ticket.organization_id.not_in(classes), shared]
 
 
 NOT_FOUND = "Chamado não encontrado."
@@ -88,29 +100,118 @@ def get_visible(user: User, number: str) -> Ticket:
     return ticket
 
 
+#: Selecionados shows at most this many tickets for a number without the year.
+SEARCH_LIMIT = 50
+NUMBER_FIELD = "numero"
+
+
 def search(user: User, text: str) -> list[Ticket]:
-    """Search by Nº do Processo among the tickets the user may see (exact number)."""
-    parsed = numbering.parse_number(text)
+    """Search by Nº do Processo among the tickets the user may see, newest year first.
+
+    The whole number finds that ticket; a number without the year ("3", "000003") finds that
+    sequence in every year. Nothing is found for what is no número (see `search_number`).
+    """
+    parsed = numbering.parse_query(text)
     if parsed is None:
         return []
+    return _by_number(user, parsed)
+
+
+def search_number(user: User, text: str) -> list[Ticket]:
+    """`search`, refusing with what to type an empty search or one that is no número."""
+    typed = (text or "").strip()
+    if not typed:
+        raise Invalid("Informe o Nº do Processo para buscar.", NUMBER_FIELD)
+    parsed = numbering.parse_query(typed)
+    if parsed is None:
+        raise Invalid(
+            "O Nº do Processo tem só algarismos: o número inteiro (2026-000003) ou só o "
+            "final, sem o ano (3 ou 000003).",
+            NUMBER_FIELD,
+        )
+    return _by_number(user, parsed)
+
+
+def _by_number(user: User, parsed: tuple[int | None, int]) -> list[Ticket]:
     year, sequence = parsed
-    query = visible(user).where(
-        Ticket.year == year, Ticket.sequence == sequence, Ticket.status != TicketStatus.DRAFT
+    query = visible(user).where(Ticket.sequence == sequence, Ticket.status.not_in(PRIVATE))
+    if year is not None:
+        query = query.where(Ticket.year == year)
+    query = query.order_by(Ticket.year.desc()).limit(SEARCH_LIMIT)
+    return list(db.session.scalars(query))
+
+
+def page_size() -> int:
+    """How many tickets each page of a list shows (conf: LIST_PAGE_SIZE)."""
+    from flask import current_app
+
+    return int(current_app.config["LIST_PAGE_SIZE"])
+
+
+@dataclass(frozen=True)
+class MyArea:
+    """Minha Área: what awaits the user first, then their tickets and drafts, a page each."""
+
+    awaiting: list[Ticket]
+    submitted: pagination.Page
+    drafts: pagination.Page
+    discarded: pagination.Page
+
+
+def awaiting(user: User) -> list[Ticket]:
+    """The user's tickets whose current task is theirs (an answer, a validation), by deadline."""
+    query = (
+        select(Ticket)
+        .where(
+            Ticket.requester_id == user.id,
+            Ticket.status == TicketStatus.OPEN,
+            Ticket.current_group == REQUESTER_GROUP,
+        )
+        .order_by(Ticket.due_at, Ticket.id)
     )
     return list(db.session.scalars(query))
 
 
-#: Minha Área lists at most this many tickets of each kind (older ones: search by number).
+#: `mine` lists at most this many tickets of each kind (Minha Área pages: see `my_area`).
 MINE_LIMIT = 100
 
 
 def mine(user: User) -> tuple[list[Ticket], list[Ticket]]:
-    """The user's own tickets: (submitted, newest first) and (drafts, newest first)."""
+    """The user's own tickets: (submitted, newest first) and (drafts, newest first), at most
+    MINE_LIMIT of each (discarded drafts are neither)."""
     own = select(Ticket).where(Ticket.requester_id == user.id).order_by(Ticket.id.desc())
-    drafts = Ticket.status == TicketStatus.DRAFT
     return (
-        list(db.session.scalars(own.where(~drafts).limit(MINE_LIMIT))),
-        list(db.session.scalars(own.where(drafts).limit(MINE_LIMIT))),
+        list(db.session.scalars(own.where(Ticket.status.not_in(PRIVATE)).limit(MINE_LIMIT))),
+        list(db.session.scalars(own.where(Ticket.status == TicketStatus.DRAFT).limit(MINE_LIMIT))),
+    )
+
+
+def my_area(
+    user: User, submitted_page: int = 1, drafts_page: int = 1, discarded_page: int = 1
+) -> MyArea:
+    """The user's own tickets, newest first: those awaiting them, then a page of each kind.
+
+    A page past the end is refused (pagination.paginate) with the number of pages.
+    """
+    own = select(Ticket).where(Ticket.requester_id == user.id).order_by(Ticket.id.desc())
+    size = page_size()
+    waiting = awaiting(user)
+    waiting_ids = [t.id for t in waiting]
+    submitted = own.where(Ticket.status.not_in(PRIVATE))
+    if waiting_ids:
+        submitted = submitted.where(Ticket.id.not_in(waiting_ids))
+    return MyArea(
+        awaiting=waiting,
+        submitted=pagination.paginate(submitted, submitted_page, size),
+        drafts=pagination.paginate(
+            own.where(Ticket.status == TicketStatus.DRAFT), drafts_page, size, field="rascunhos"
+        ),
+        discarded=pagination.paginate(
+            own.where(Ticket.status == TicketStatus.DISCARDED),
+            discarded_page,
+            size,
+            field="descartados",
+        ),
     )
 
 
@@ -218,8 +319,16 @@ def _deadline_is(wanted: DeadlineState, moment: datetime):
 # --- the draft -------------------------------------------------------------------------
 
 
-def open_draft(user: User) -> Ticket:
-    """Open the form: reserve the next number and start the process (Abertura de Chamado)."""
+def open_draft(user: User, reuse: bool = True) -> Ticket:
+    """Open the form (Abertura de Chamado): the user's untouched draft if there is one,
+    otherwise a new draft with the next number reserved and the process started.
+
+    Clicking "Abertura de Chamado" again without typing anything gives the same código: no
+    número is spent on an empty form. The user's row is locked first, so two clicks at once
+    cannot both find no draft and both reserve a number (SQLite's BEGIN IMMEDIATE already
+    holds the whole database). A program (the API) asks for a new draft every time
+    (`reuse=False`): two of its calls at once must never fill the same draft.
+    """
     if not may_open(user):
         raise Forbidden("Somente solicitantes abrem chamados.")
     proc = workflow.current_process()
@@ -228,6 +337,10 @@ def open_draft(user: User) -> Ticket:
     moment = clock.now()
     year = moment.astimezone(clock.LOCAL_ZONE).year
     with writing():
+        db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+        untouched = _untouched_draft(user) if reuse else None
+        if untouched is not None:
+            return untouched
         sequence = numbering.next_sequence(year)
         ticket = Ticket(
             number=numbering.format_number(year, sequence),
@@ -237,11 +350,45 @@ def open_draft(user: User) -> Ticket:
             requester=user,
             status=TicketStatus.DRAFT,
             process_state=state,
-            current_step=step_id,
             created_at=moment,
         )
-        ticket.steps.append(new_record(proc, step_id, moment, assignee=user))
+        enter_step(ticket, proc, step_id, moment, assignee=user)
         db.session.add(ticket)
+    return ticket
+
+
+def _untouched_draft(user: User) -> Ticket | None:
+    """The user's newest draft with nothing typed, chosen or attached yet."""
+    query = (
+        select(Ticket)
+        .where(
+            Ticket.requester_id == user.id,
+            Ticket.status == TicketStatus.DRAFT,
+            Ticket.category_code.is_(None),
+            Ticket.subject == "",
+            Ticket.description == "",
+            ~select(Attachment.id).where(Attachment.ticket_id == Ticket.id).exists(),
+        )
+        .order_by(Ticket.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)
+
+
+def discard_draft(ticket: Ticket, user: User) -> Ticket:
+    """Descartar: the author gives up a draft. The row and its número stay, marked discarded,
+    so numbering keeps no gap; it leaves Minha Área's drafts and can no longer be sent."""
+    if ticket.requester_id != user.id:
+        raise NotFound(NOT_FOUND)
+    moment = clock.now()
+    with writing():
+        _lock_draft(ticket)
+        _finish_record(ticket, ticket.current_step, moment, decision=None)
+        ticket.status = TicketStatus.DISCARDED
+        ticket.discarded_at = moment
+        ticket.current_step = None
+        ticket.current_group = None
+        ticket.current_assignee_id = None
     return ticket
 
 
@@ -320,6 +467,18 @@ def update_draft(ticket: Ticket, data: DraftInput) -> Ticket:
     return ticket
 
 
+def new_draft(user: User, data: DraftInput | None) -> Ticket:
+    """A new draft filled with `data` in one transaction (the API): refused whole, before a
+    número is reserved, when a field is wrong; never an untouched draft of a human's click."""
+    if data is not None:
+        check_draft(data)
+    with writing():
+        ticket = open_draft(user, reuse=False)
+        if data is not None:
+            update_draft(ticket, data)
+    return ticket
+
+
 def check_draft(data: DraftInput) -> None:
     """Refuse, before anything is written, what update_draft would refuse."""
     problems = _checked(DraftInput(data.category, data.subject or "", data.description or ""))[0]
@@ -369,9 +528,14 @@ def _attach(
             extra.discard()
             problems.append(_too_many(extra.original_name))
         step = ticket.current_step or ""
-        rows = [attachments.row(item, user, step) for item in staged]
+        record = _open_record(ticket)
+        rows = [attachments.row(item, user, step, step_record=record) for item in staged]
         ticket.attachments.extend(rows)
     return rows, problems
+
+
+def _open_record(ticket: Ticket) -> StepRecord | None:
+    return next((r for r in reversed(ticket.steps) if r.finished_at is None), None)
 
 
 def _too_many(name: str | None) -> Invalid:
@@ -418,17 +582,16 @@ def approve(ticket: Ticket, user: User) -> Ticket:
         _finish_record(ticket, step_id, moment, decision=None)
         ticket.status = TicketStatus.OPEN
         ticket.opened_at = moment
-        ticket.deadline_hours = category.hours
-        ticket.due_at = moment + timedelta(hours=category.hours)
-        ticket.current_step = workflow.ready_step(proc, ticket.process_state)
-        if ticket.current_step:
-            ticket.steps.append(new_record(proc, ticket.current_step, moment))
+        deadlines.start(ticket, category.hours, moment)
+        enter_step(ticket, proc, workflow.ready_step(proc, ticket.process_state), moment)
         # The receipt and the group's notice commit with the approval, or not at all.
         notifications.opened(ticket, category)
     return ticket
 
 
 def _require_draft(ticket: Ticket) -> None:
+    if ticket.status == TicketStatus.DISCARDED:
+        raise Conflict("Este rascunho foi descartado e não pode mais ser alterado nem enviado.")
     if ticket.status != TicketStatus.DRAFT:
         raise Conflict("Este chamado já foi enviado e não pode mais ser alterado.")
 
@@ -469,6 +632,26 @@ def new_record(proc: workflow.Process, step_id: str, moment: datetime, assignee=
     )
 
 
+def enter_step(
+    ticket: Ticket, proc: workflow.Process, step_id: str | None, moment: datetime, assignee=None
+) -> None:
+    """The ticket is now at `step_id` (None: closed): its record, group and holder with it.
+
+    A step of the requester's lane is the requester's own task.
+    """
+    ticket.current_step = step_id
+    if step_id is None:
+        ticket.current_group = None
+        ticket.current_assignee_id = None
+        return
+    record = new_record(proc, step_id, moment, assignee=assignee)
+    if record.group == REQUESTER_GROUP and assignee is None:
+        record.assignee = ticket.requester
+    ticket.steps.append(record)
+    ticket.current_group = record.group
+    ticket.current_assignee_id = record.assignee.id if record.assignee else None
+
+
 def _finish_record(ticket: Ticket, step_id: str, moment: datetime, decision: str | None) -> None:
     for record in reversed(ticket.steps):
         if record.step == step_id and record.finished_at is None:
@@ -504,6 +687,20 @@ def flow(ticket: Ticket) -> Flow:
     return Flow(proc.bpmn_xml, steps, done, ticket.current_step)
 
 
+def opening_attachments(ticket: Ticket) -> list[Attachment]:
+    """The files sent with the form itself (Acessar); the later ones belong to their messages."""
+    first = ticket.steps[0] if ticket.steps else None
+    if first is None:
+        return []
+    return [
+        item
+        for item in ticket.attachments
+        if item.step_record_id == first.id
+        # a file stored before messages had their own files: by its step
+        or (item.step_record_id is None and item.note_id is None and item.step == first.step)
+    ]
+
+
 def attachment_of(ticket: Ticket, attachment_id: int) -> Attachment:
     """One attachment of a ticket the user may see, with its file; NotFound otherwise."""
     item = next((a for a in ticket.attachments if a.id == attachment_id), None)
@@ -525,45 +722,41 @@ def internal_notes(user: User, ticket: Ticket) -> list[Note]:
 
 
 def step_name(ticket: Ticket) -> str:
-    """The name of the ticket's current step, or "Encerrado"."""
+    """The name of the ticket's current step, or "Encerrado" (or "Descartado")."""
+    if ticket.status == TicketStatus.DISCARDED:
+        return "Descartado"
     if ticket.current_step is None:
         return "Encerrado"
     return workflow.current_process().step(ticket.current_step).name
 
 
-class DeadlineState(enum.StrEnum):
-    """Where a ticket stands against its deadline (the rows' highlighting uses the value)."""
-
-    NONE = "sem-prazo"  # a draft: set at Aprovar
-    IN_TIME = "no-prazo"
-    NEAR = "perto"  # the last quarter of the deadline
-    OVERDUE = "vencido"
-    CLOSED = "encerrado"
-
-
 @dataclass(frozen=True)
-class Deadline:
-    """The deadline of a ticket at an instant: when, how it stands, and the time left.
+class PauseRow:
+    """One stop of the deadline clock, as the history shows it."""
 
-    `left` is negative once the deadline has passed; None when there is no running deadline.
-    """
-
-    due_at: datetime | None
-    state: DeadlineState
-    left: timedelta | None
+    step_name: str  # the step waited in, or "Encerrado" for the time a ticket spent closed
+    started_at: datetime
+    ended_at: datetime | None
+    duration: timedelta
 
 
-def deadline(ticket: Ticket, at: datetime | None = None) -> Deadline:
-    """Time left (or over) until the ticket's due instant (horas corridas)."""
-    if ticket.due_at is None:
-        return Deadline(None, DeadlineState.NONE, None)
-    if ticket.status == TicketStatus.CLOSED:
-        return Deadline(ticket.due_at, DeadlineState.CLOSED, None)
-    left = ticket.due_at - (at or clock.now())
-    if left.total_seconds() < 0:
-        return Deadline(ticket.due_at, DeadlineState.OVERDUE, left)
-    near = left <= timedelta(hours=ticket.deadline_hours or 0) * 0.25
-    return Deadline(ticket.due_at, DeadlineState.NEAR if near else DeadlineState.IN_TIME, left)
+def pauses(ticket: Ticket, at: datetime | None = None) -> list[PauseRow]:
+    """Every stop of the clock, oldest first; the one still running lasts until now."""
+    proc = workflow.current_process()
+    moment = at or clock.now()
+    rows = []
+    for stop in ticket.pauses:
+        name = "Encerrado" if stop.step is None else _step_name(proc, stop.step)
+        end = stop.ended_at or moment
+        rows.append(PauseRow(name, stop.started_at, stop.ended_at, end - stop.started_at))
+    return rows
+
+
+def _step_name(proc: workflow.Process, step_id: str) -> str:
+    try:
+        return proc.step(step_id).name
+    except KeyError:  # a step the process no longer has
+        return step_id
 
 
 @dataclass(frozen=True)
@@ -653,10 +846,32 @@ class Summary:
     category: categories.Category | None
     step_name: str
     deadline: Deadline
+    #: Who has the current task: a person's name, "Na fila" (its group's queue), "Solicitante",
+    #: or "—" when there is no task.
+    responsible: str = "—"
 
 
-def summary(ticket: Ticket) -> Summary:
+#: The responsible of a task waiting in its group's queue.
+IN_QUEUE = "Na fila"
+
+
+def summary(ticket: Ticket, at: datetime | None = None) -> Summary:
     """Summarise a ticket for a list or a header."""
     return Summary(
-        ticket, categories.get(ticket.category_code), step_name(ticket), deadline(ticket)
+        ticket,
+        categories.get(ticket.category_code),
+        step_name(ticket),
+        deadline(ticket, at),
+        responsible(ticket),
     )
+
+
+def responsible(ticket: Ticket) -> str:
+    """Who has the ticket's current task, in words."""
+    if ticket.status != TicketStatus.OPEN or ticket.current_step is None:
+        return "—"
+    if ticket.current_group == REQUESTER_GROUP:
+        return REQUESTER_GROUP
+    if ticket.current_assignee is not None:
+        return ticket.current_assignee.name
+    return IN_QUEUE

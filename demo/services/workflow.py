@@ -67,6 +67,8 @@ class Decision(NamedTuple):
 
     value: str
     label: str
+    #: The flow leads straight to an end event: this decision closes the ticket.
+    closes: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +97,10 @@ class Process:
     def decisions(self, step_id: str) -> list[str]:
         """Return the decisions the step offers, in the file's order ([] if it takes none)."""
         return [decision.value for decision in self._decisions.get(step_id, ())]
+
+    def closing_decisions(self, step_id: str) -> list[str]:
+        """The decisions of a step whose flow ends the process (e.g. accepting a solution)."""
+        return [d.value for d in self._decisions.get(step_id, ()) if d.closes]
 
     def decision_label(self, step_id: str, decision: str) -> str:
         """Return the label of a decision (the name of its flow in the diagram)."""
@@ -174,8 +180,9 @@ def _read_decisions(process: etree._Element, step_id: str) -> tuple[Decision, ..
             f'BPMN: toda saída do gateway "{target}" deve ter a condição '
             f'{DECISION_VARIABLE} == "...", para que "{step_id}" tenha decisões explícitas.'
         )
+    ends = {node.get("id") for node in process.iterfind("bpmn:endEvent", _NS)}
     return tuple(
-        Decision(value, flow.get("name") or value)
+        Decision(value, flow.get("name") or value, flow.get("targetRef") in ends)
         for value, flow in zip(values, flows, strict=True)
     )
 

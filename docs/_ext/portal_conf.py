@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 from docutils import nodes
-from docutils.parsers.rst import Directive
+from docutils.parsers.rst import Directive, directives
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
@@ -41,10 +41,23 @@ def read_categories() -> list[dict]:
         return tomllib.load(fh)["categorias"]
 
 
+#: What the manual says of a category's clock while the ticket waits on the requester
+#: (conf/categorias.toml: pausa_aguardando_solicitante).
+PAUSE_WORDS = {
+    True: "o prazo fica parado enquanto o chamado aguarda o solicitante",
+    False: "o prazo corre mesmo enquanto o chamado aguarda o solicitante",
+}
+
+
 class CategoriesDirective(Directive):
-    """``.. categorias::`` — one paragraph per category: name, description, deadline."""
+    """``.. categorias::`` — one paragraph per category: name, description, deadline.
+
+    With ``:prazo-parado:``, each also says whether its deadline stops while the ticket waits on
+    the requester.
+    """
 
     has_content = False
+    option_spec = {"prazo-parado": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         env = self.state.document.settings.env
@@ -59,6 +72,9 @@ class CategoriesDirective(Directive):
             paragraph += nodes.strong(text=item["nome"])
             ending = "." if last else ";"
             deadline = deadline_words.deadline_phrase(int(item["horas"]), item.get("inicio", ""))
+            if "prazo-parado" in self.options:
+                pauses = bool(item.get("pausa_aguardando_solicitante", False))
+                deadline = f"{deadline}; {PAUSE_WORDS[pauses]}"
             paragraph += nodes.Text(f" – {description} [{deadline}]{ending}")
             result += nodes.list_item("", paragraph)
         return [result]
