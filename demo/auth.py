@@ -11,9 +11,9 @@ from .sites import MAPA, SUPPORT, current_site
 
 #: Endpoints (after the blueprint name) that anyone may open.
 PUBLIC_VIEWS = {"entrar", "static", "vendor"}
-PUBLIC_BLUEPRINTS = {"manual"}
-#: What a user who must change the password may still do.
-FIRST_ACCESS_VIEWS = {"trocar_senha", "sair"}
+PUBLIC_BLUEPRINTS = {"manual", SUPPORT.accessibility, MAPA.accessibility}
+#: What a user who must change the password may still do (keeping the session open included).
+FIRST_ACCESS_VIEWS = {"trocar_senha", "sair", "renovar_sessao"}
 
 
 def init_app(app: Flask) -> None:
