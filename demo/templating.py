@@ -47,8 +47,9 @@ def _accessibility(site) -> dict:
     from .acessibilidade.routes import contrast_form, high_contrast
 
     logged_in = current_user.is_authenticated
-    if not logged_in:
-        search = url_for("manual.pagina", filename="search.html")  # the one search open to all
+    if not logged_in or current_user.must_change_password:
+        # the one search open before the login (and before the first password is changed)
+        search = url_for("manual.pagina", filename="search.html")
     elif request.endpoint == site.search:
         search = f"#{site.search_field}"
     else:

@@ -264,3 +264,20 @@ def manual_build(tmp_path_factory) -> Path:
                 failure.write_text(f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     assert not failure.exists(), f"make docs falhou:\n{failure.read_text()}"
     return folder
+
+
+@pytest.fixture(scope="module")
+def module_portal(tmp_path_factory):
+    """Build portals on SQLite that a whole module shares (browser tests that only read):
+    module_portal(**config_overrides), each on its own fresh database with the demo data."""
+    apps = []
+
+    def factory(**overrides):
+        folder = tmp_path_factory.mktemp("portal-do-modulo")
+        new = make_app(f"sqlite:///{folder / 'portal.db'}", folder, **overrides)
+        apps.append(new)
+        return new
+
+    yield factory
+    for each in apps:
+        dispose(each)

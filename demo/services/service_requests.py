@@ -16,7 +16,9 @@ def for_user(user: User, protocol: str = "") -> list[ServiceRequest]:
         .where(ServiceRequest.user_id == user.id)
         .order_by(ServiceRequest.opened_at.desc())
     )
-    wanted = "".join(ch for ch in (protocol or "").strip()[:40] if ch.isprintable())
+    wanted = (protocol or "").strip()[:40]
+    if "\x00" in wanted:
+        return []  # no protocol has one, and PostgreSQL refuses NUL in text
     if wanted:
         query = query.where(ServiceRequest.protocol.icontains(wanted, autoescape=True))
     return list(db.session.scalars(query))
