@@ -11,7 +11,9 @@ profile, the viewport, the contrast, the page and the rule.
 from __future__ import annotations
 
 from collections.abc import Callable
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import apoio_axe
 import pytest
@@ -20,6 +22,8 @@ from apoio_chamados import CARLOS, FROZEN, JOAO, MARIA, open_form, png_bytes, up
 from apoio_navegador import launched, served
 from apoio_paginas import crawl
 from apoio_portal import Browser
+
+from demo.services import clock
 
 pytestmark = pytest.mark.browser
 
@@ -305,3 +309,145 @@ def test_every_screen_passes_axe_wcag22_aa(portal, chromium, who, viewport):
         context.close()
     assert len(checked) > 5, checked
     assert not problems, "\n".join(problems)
+
+
+# --- the eMAG features, working in the browser ------------------------------------------------
+
+
+def test_the_high_contrast_switch_works_with_scripts_off(portal, chromium):
+    _app, base = portal
+    context = chromium.new_context(java_script_enabled=False, locale="pt-BR")
+    try:
+        page = context.new_page()
+        page.goto(base + "/entrar")
+        switch = page.get_by_role("button", name="Alto contraste")
+        assert switch.get_attribute("aria-pressed") == "false"
+        switch.click()
+        page.wait_for_load_state()
+        assert page.url == base + "/entrar"  # back on the page it was pressed on
+        for address in ("/entrar", "/mapa/entrar", "/mapa/acessibilidade"):
+            page.goto(base + address)
+            assert "portal-alto-contraste" in page.locator("body").get_attribute("class"), address
+            assert (
+                page.get_by_role("button", name="Alto contraste").get_attribute("aria-pressed")
+                == "true"
+            )
+            # the design system's colours follow: white on black, links in yellow
+            colours = [
+                page.locator(selector).first.evaluate(f"e => getComputedStyle(e).{what}")
+                for selector, what in (
+                    ("body", "backgroundColor"),
+                    ("main h1", "color"),
+                    ("footer a", "color"),
+                )
+            ]
+            assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)", "rgb(255, 255, 0)"], address
+        page.get_by_role("button", name="Alto contraste").click()
+        page.wait_for_load_state()
+        assert "portal-alto-contraste" not in page.locator("body").get_attribute("class")
+    finally:
+        context.close()
+
+
+def press_access_key(page, key: str) -> None:
+    """Alt+key as the keyboard sends it. Chromium finds an access key by the key's unmodified
+    text, which Playwright's keyboard.press("Alt+1") leaves out; the debugging channel's own
+    key event carries it."""
+    session = page.context.new_cdp_session(page)
+    code = {"key": key, "code": f"Digit{key}", "windowsVirtualKeyCode": ord(key), "modifiers": 1}
+    session.send(
+        "Input.dispatchKeyEvent", {"type": "keyDown", "text": key, "unmodifiedText": key, **code}
+    )
+    session.send("Input.dispatchKeyEvent", {"type": "keyUp", **code})
+    session.detach()
+
+
+def focus_reaches(page, ident: str, seconds: float = 5) -> None:
+    """Wait until the element with this id has the focus (polled from here: the portal's
+    policy forbids the eval that Playwright's wait_for_function needs)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        now = page.evaluate("document.activeElement && document.activeElement.id")
+        if now == ident:
+            return
+        assert time.monotonic() < deadline, f"o foco ficou em #{now}, não em #{ident}"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("prefix", ["", "/mapa"])
+def test_the_access_keys_lead_where_they_say(portal, chromium, prefix):
+    _app, base = portal
+    context = chromium.new_context(locale="pt-BR", viewport=VIEWPORTS["computador"])
+    try:
+        page = context.new_page()
+        log_in(page, base, PROFILES["solicitante"])
+        page.goto(f"{base}{prefix}/")
+        page.keyboard.press("Tab")
+        first = page.locator(":focus")
+        assert first.inner_text().startswith("Ir para o conteúdo")
+        box = first.bounding_box()
+        assert box and box["y"] >= 0 and box["height"] > 0, "a barra não aparece no foco"
+        for key, target in (("1", "conteudo"), ("2", "menu"), ("4", "rodape")):
+            press_access_key(page, key)
+            focus_reaches(page, target)
+        press_access_key(page, "3")
+        page.wait_for_load_state()
+        field = "numero" if prefix == "" else "protocolo"
+        focus_reaches(page, field)
+        page.keyboard.type("2026")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "=2026" in page.url
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def short_session(module_portal):
+    """A portal whose sessions end after 3 idle minutes, warning 1 minute before; base URL."""
+    app = module_portal(FROZEN_TIME=FROZEN, SESSION_IDLE_MINUTES=3, SESSION_WARNING_MINUTES=1)
+    with served(app) as base:
+        yield app, base
+
+
+def test_the_session_warning_offers_to_continue_and_never_leaves_the_page(short_session, chromium):
+    app, base = short_session
+    context = chromium.new_context(locale="pt-BR", viewport=VIEWPORTS["celular"])
+    apoio_axe.prepare(context)
+    try:
+        page = context.new_page()
+        page.clock.install()
+        log_in(page, base, PROFILES["solicitante"])
+        page.goto(base + "/minha-area/")
+        dialog = page.get_by_role("alertdialog", name="Sua sessão vai terminar")
+        page.clock.run_for("01:59")
+        assert not dialog.is_visible()
+        page.clock.run_for("00:02")  # one minute before the end
+        dialog.wait_for()
+        assert "1 minuto" in dialog.inner_text()
+        keep = page.get_by_role("button", name="Continuar conectado")
+        assert page.evaluate("document.activeElement.textContent").strip() == "Continuar conectado"
+        found = apoio_axe.violations(page)
+        assert not found, apoio_axe.describe(found, "aviso de sessão: ")
+        # the person answers two minutes in: the portal counts it as a use
+        moved = (clock.parse_utc(FROZEN) + timedelta(minutes=2)).isoformat()
+        app.config["FROZEN_TIME"] = moved
+        try:
+            with page.expect_response("**/renovar-sessao") as answer:
+                page.keyboard.press("Enter")
+            assert answer.value.json() == {"restante": 180}
+            dialog.wait_for(state="hidden")
+            page.clock.run_for("01:30")
+            assert not dialog.is_visible()  # the warning restarts from the renewal
+            page.clock.run_for("01:00")
+            dialog.wait_for()
+            page.clock.run_for("01:01")  # nobody answered: the end, told, not acted on
+            ended = page.get_by_role("alertdialog", name="Sua sessão terminou")
+            ended.wait_for()
+            assert page.url == base + "/minha-area/"  # no redirect by itself
+            again = page.get_by_role("link", name="Entrar de novo")
+            assert again.is_visible() and not keep.is_visible()
+        finally:
+            app.config["FROZEN_TIME"] = FROZEN
+    finally:
+        context.close()
