@@ -10,8 +10,8 @@ profile, the viewport, the contrast, the page and the rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,8 +32,9 @@ PAULO_TEMPORARY = "Temporaria-2026"
 #: Carlos's tickets: Minha Área and the agents' queue become a hundred-row screen.
 LONG_LIST = 100
 VIEWPORTS = {"computador": {"width": 1280, "height": 900}, "celular": {"width": 390, "height": 844}}
-#: Pages of one kind visited per profile (of a hundred tickets, two: the kinds matter).
-PER_SHAPE = 2
+#: Pages of one kind visited per profile: one ticket's page stands for a hundred (the states
+#: below add what differs between tickets: the requester's forms, an agent's refusal).
+PER_SHAPE = 1
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,15 @@ class Profile:
     name: str
     email: str | None
     password: str | None
+    #: False for a profile whose pages another profile already crawls: only its states count
+    crawled: bool = True
 
 
 PROFILES = {
     "visitante": Profile("visitante", None, None),
     "solicitante": Profile("solicitante", MARIA, PASSWORDS[MARIA]),
     "solicitante-com-cem-chamados": Profile(
-        "solicitante-com-cem-chamados", CARLOS, PASSWORDS[CARLOS]
+        "solicitante-com-cem-chamados", CARLOS, PASSWORDS[CARLOS], crawled=False
     ),
     "atendente": Profile("atendente", JOAO, PASSWORDS[JOAO]),
     "gestor": Profile("gestor", ANA, PASSWORDS[ANA]),
@@ -198,6 +201,11 @@ def states(app, profile: Profile) -> dict[str, State]:
             "Entrar com senha errada": _wrong_login(""),
             "mapa: Entrar com senha errada": _wrong_login("/mapa"),
         }
+    if profile.email == CARLOS:  # Maria's screens, but a hundred rows long
+        return {
+            "Minha Área com cem chamados": _goto("/minha-area/"),
+            "Selecionados com cem resultados": _goto("/minha-area/selecionados?numero=2026"),
+        }
     if profile.email == PAULO:
         return {
             **common,
@@ -215,7 +223,7 @@ def states(app, profile: Profile) -> dict[str, State]:
             "Sua ação (resposta) enviada vazia": _empty_answer(numbers["pergunta"]),
             "Sua ação (recusa) sem o motivo": _refusal_without_reason(numbers["solucao"]),
         }
-    if profile.email in (MARIA, CARLOS):
+    if profile.email == MARIA:
         found |= {
             "menu Processos aberto": _menu_open,
             "formulário do chamado enviado vazio": _empty_ticket_form,
@@ -297,7 +305,7 @@ def test_every_screen_passes_axe_wcag22_aa(portal, chromium, who, viewport):
         page = context.new_page()
         if profile.email:
             log_in(page, base, profile)
-        for path in discovered(app, profile):
+        for path in discovered(app, profile) if profile.crawled else []:
             page.goto(base + path)
             check(page, path)
         for name, state in states(app, profile).items():
