@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from flask import Flask
@@ -16,30 +17,60 @@ from .services import demo_data
 #: The instant at which the portal stands still when the manual does not say otherwise.
 CAPTURE_TIME = "2026-11-10T13:00:00Z"
 
+#: The migrated, seeded database of each frozen instant, built once per process: every
+#: portal after the first starts from a copy of it (the manual replays its documents side by
+#: side, each on a portal of its own, and migrations must not run in two threads at once).
+_SEEDED: dict[str, Path] = {}
+_SEEDING = threading.Lock()
+
 
 def create_capture_app(relogio: str | None = None) -> Flask:
     """A portal on its own temporary SQLite database with the demo data of conf/demo.toml.
 
     `relogio` is the manual's frozen instant (passos_relogio), so that the server and the
-    page agree on what time it is.
+    page agree on what time it is. Safe to call from several threads at once.
     """
+    instant = str(relogio or CAPTURE_TIME)
+    with _SEEDING:
+        if instant not in _SEEDED:
+            seeded = _app(instant)
+            with seeded.app_context():
+                upgrade()
+                demo_data.load(with_tickets=True)
+            _SEEDED[instant] = Path(
+                seeded.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+            )
+            _dispose(seeded)
+        seeded_database = _SEEDED[instant]
+    app = _app(instant, copy_of=seeded_database)
+    return app
+
+
+def _app(instant: str, copy_of: Path | None = None) -> Flask:
     folder = Path(tempfile.mkdtemp(prefix="portal-capturas-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    app = create_app(
+    database = folder / "portal.db"
+    if copy_of is not None:
+        shutil.copyfile(copy_of, database)
+    return create_app(
         instance_path=str(folder / "instance"),
         test_config={
             "SECRET_KEY": "capturas-do-manual",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'portal.db'}",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "MAIL_SERVER": "",
             "MAIL_OUTBOX": str(folder / "caixa-de-saida"),
             "UPLOAD_FOLDER": str(folder / "anexos"),
-            "FROZEN_TIME": relogio or CAPTURE_TIME,
+            "FROZEN_TIME": instant,
             "ENVIRONMENT": "development",
             "DEMO_MODE": True,
             "RATELIMIT_ENABLED": False,
         },
     )
+
+
+def _dispose(app: Flask) -> None:
+    from .extensions import db
+
     with app.app_context():
-        upgrade()
-        demo_data.load(with_tickets=True)
-    return app
+        db.session.remove()
+        db.engine.dispose()

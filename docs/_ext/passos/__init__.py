@@ -8,6 +8,7 @@ capture or verify the figures. The HTML build never starts a browser.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -62,6 +63,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "",
         types=frozenset({float, int}),
         description="fraction of pixels that may differ before a figure has drifted",
+    )
+    app.add_config_value(
+        "passos_paralelo",
+        os.cpu_count() or 1,
+        "",
+        types=frozenset({int}),
+        description="documents replayed at once, each on its own fresh portal (one Chromium)",
     )
     app.add_directive("passo", PassoDirective)
     app.add_directive("passos-sessao", SessaoDirective)

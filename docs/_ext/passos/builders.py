@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import queue
 import shutil
+import threading
 import time
 from collections.abc import Iterable, Set
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,14 +34,19 @@ REPORT_IMAGES = "relatorio"
 SESSION, STEP = "sessao", "passo"
 
 Item = tuple[str, dict[str, Any]]
+#: What happened to one step: ("passo", data, figure or None, seconds) or
+#: ("falha", data, StepFailure, the steps left undone).
+Event = tuple[Any, ...]
 
 
 class ReplayBuilder(Builder):
     """Replays the steps of every document in Chromium against a fresh portal.
 
-    One portal (from ``passos_app``) and one browser serve the whole build. Documents run
-    in reading order (the toctree from the root document), each in a fresh browser
-    context; their steps run in order in one page. A failed step stops its document.
+    One browser serves the whole build; every document gets a fresh portal of its own (from
+    ``passos_app``), and ``passos_paralelo`` documents run at once, each session in a fresh
+    browser context; a document's steps run in order in one page. A failed step stops its
+    document. Whatever order they finish in, they are reported in reading order (the
+    toctree from the root document).
     """
 
     epilog = ""
@@ -89,28 +96,76 @@ class ReplayBuilder(Builder):
             login = None
             if self.config.passos_entrar:
                 login = server.load_object(self.config.passos_entrar, "passos_entrar")
-            # The portal (imports, database, demo data) and Chromium start side by side:
-            # each takes seconds and neither needs the other before the first page. The
-            # port is bound at once; the browser contexts open while the portal is built.
-            with ThreadPoolExecutor(1, thread_name_prefix="passos-portal") as pool:
-                building = pool.submit(server.create_portal, self.config.passos_app, settings.clock)
-                with server.serving(building) as base_url, runner.launch(settings) as browser:
-                    contexts = runner.Contexts(browser, base_url, settings)
-                    try:
-                        wanted = sum(_sessions_needed(items) for _, items in plan)
-                        while not building.done() and len(contexts) < wanted:
-                            if not contexts.open_ahead():
-                                break
-                        building.result()
-                        server.wait_until_up(base_url)
-                        for docname, items in plan:
-                            self._replay_document(
-                                browser, base_url, settings, login, contexts, docname, items
-                            )
-                    finally:
-                        contexts.close()
+            outcomes = self._replay_in_parallel(plan, settings, login)
         except PassosError as err:
             self._report(Problem("", str(err)))
+            return
+        # Reported in reading order, whichever document finished first.
+        for (docname, items), outcome in zip(plan, outcomes, strict=True):
+            if isinstance(outcome, PassosError):
+                self._report(Problem("", str(outcome)))
+                continue
+            self._report_document(docname, items, outcome)
+
+    def _replay_in_parallel(
+        self, plan: list[tuple[str, list[Item]]], settings: runner.Settings, login: Any
+    ) -> list[list[Event] | PassosError]:
+        """Replay the documents side by side in one Chromium, each on its own fresh portal.
+
+        A document is the unit: its sessions run in order (a later one may read what an
+        earlier one wrote), but no document sees another's data, so they are independent.
+        Each lane is a thread with its own Playwright (the sync API is not thread-safe)
+        driving its own browser contexts; all of them share the one Chromium that the first
+        lane launched, through its debugging port. The portals are built ahead, while the
+        browser starts and the first documents run.
+        """
+        from . import runner, server
+
+        lanes = max(1, min(len(plan), int(self.config.passos_paralelo or 1)))
+        outcomes: list[list[Event] | PassosError | None] = [None] * len(plan)
+        jobs: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for index in range(len(plan)):
+            jobs.put(index)
+        portals = ThreadPoolExecutor(min(lanes, 2), thread_name_prefix="passos-portal")
+        building = [
+            portals.submit(server.create_portal, self.config.passos_app, settings.clock)
+            for _ in plan
+        ]
+
+        def lane(browser: Browser) -> None:
+            while True:
+                try:
+                    index = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                docname, items = plan[index]
+                try:
+                    outcomes[index] = self._replay_document(
+                        browser, building[index], settings, login, docname, items
+                    )
+                except PassosError as err:
+                    outcomes[index] = err
+
+        try:
+            with runner.launch_shared(settings, shared=lanes > 1) as (browser, endpoint):
+                others = [
+                    threading.Thread(
+                        target=runner.in_own_playwright,
+                        args=(endpoint, lane),
+                        name=f"passos-{number}",
+                        daemon=True,
+                    )
+                    for number in range(1, lanes)
+                ]
+                for thread in others:
+                    thread.start()
+                lane(browser)
+                for thread in others:
+                    thread.join()
+        finally:
+            portals.shutdown(wait=True, cancel_futures=True)
+        unfinished = PassosError("a reprodução do documento não terminou")
+        return [unfinished if outcome is None else outcome for outcome in outcomes]
 
     def _settings(self) -> runner.Settings:
         from . import runner
@@ -161,49 +216,70 @@ class ReplayBuilder(Builder):
     def _replay_document(
         self,
         browser: Browser,
-        base_url: str,
+        portal: Future[Any],
         settings: runner.Settings,
         login: runner.Login | None,
-        contexts: runner.Contexts,
         docname: str,
         items: list[Item],
-    ) -> None:
-        from . import runner
+    ) -> list[Event]:
+        """Replay one document on its own portal; what happened, to be reported in order.
 
-        replayer = runner.Replayer(browser, base_url, settings, login, contexts)
-        try:
-            for position, (kind, data) in enumerate(items):
-                started = time.perf_counter()
-                if data.get("figure"):
-                    self.figure_index += 1
-                try:
-                    if kind == SESSION:
-                        replayer.start_session(data["user"], data["password"], data["url"])
-                        continue
-                    figure = replayer.run(_step(data))
-                except runner.StepFailure as failure:
-                    self._step_failed(data, failure)
-                    rest = [d for k, d in items[position + 1 :] if k == STEP]
-                    self.steps_skipped += len(rest)
-                    self.figure_index += sum(1 for d in rest if d.get("figure"))
-                    if rest:
-                        logger.info(
-                            "  %s de %s sem executar por causa da falha acima",
-                            _plural(len(rest), "passo seguinte", "passos seguintes"),
-                            docname,
-                        )
-                    return
-                self.steps_run += 1
-                if data.get("figure") and figure is not None:
-                    self.figures_done += 1
-                    prefix = (
-                        f"[{self.figure_index}/{self.figures_total}] "
-                        f"{data['docname']}/{data['figure']} "
-                        f"… {format_seconds(time.perf_counter() - started)}"
+        Runs in a lane's thread: it touches neither the logger nor the output folder.
+        """
+        from . import runner, server
+
+        events: list[Event] = []
+        with server.serving(portal) as base_url:
+            contexts = runner.Contexts(browser, base_url, settings)
+            replayer = runner.Replayer(browser, base_url, settings, login, contexts)
+            try:
+                # The first context opens while the portal is still being built.
+                contexts.open_ahead()
+                portal.result()
+                server.wait_until_up(base_url)
+                for position, (kind, data) in enumerate(items):
+                    started = time.perf_counter()
+                    try:
+                        if kind == SESSION:
+                            replayer.start_session(data["user"], data["password"], data["url"])
+                            continue
+                        figure = replayer.run(_step(data))
+                    except runner.StepFailure as failure:
+                        rest = [d for k, d in items[position + 1 :] if k == STEP]
+                        events.append(("falha", data, failure, rest))
+                        return events
+                    events.append(("passo", data, figure, time.perf_counter() - started))
+            finally:
+                replayer.close()
+                contexts.close()
+        return events
+
+    def _report_document(self, docname: str, items: list[Item], events: list[Event]) -> None:
+        for event in events:
+            kind, data = event[0], event[1]
+            if data.get("figure"):
+                self.figure_index += 1
+            if kind == "falha":
+                failure, rest = event[2], event[3]
+                self._step_failed(data, failure)
+                self.steps_skipped += len(rest)
+                self.figure_index += sum(1 for d in rest if d.get("figure"))
+                if rest:
+                    logger.info(
+                        "  %s de %s sem executar por causa da falha acima",
+                        _plural(len(rest), "passo seguinte", "passos seguintes"),
+                        docname,
                     )
-                    self.handle_figure(data, figure, prefix)
-        finally:
-            replayer.close()
+                return
+            figure, elapsed = event[2], event[3]
+            self.steps_run += 1
+            if data.get("figure") and figure is not None:
+                self.figures_done += 1
+                prefix = (
+                    f"[{self.figure_index}/{self.figures_total}] "
+                    f"{data['docname']}/{data['figure']} … {format_seconds(elapsed)}"
+                )
+                self.handle_figure(data, figure, prefix)
 
     def handle_figure(self, data: dict[str, Any], figure: bytes, prefix: str) -> None:
         raise NotImplementedError
@@ -334,12 +410,6 @@ def _step(data: dict[str, Any]) -> runner.Step:
         figure=bool(data.get("figure")),
         full_page=bool(data.get("full_page")),
     )
-
-
-def _sessions_needed(items: list[Item]) -> int:
-    """Browser contexts a document opens: one per session, and one if a step comes first."""
-    sessions = sum(1 for kind, _ in items if kind == SESSION)
-    return sessions + (1 if items and items[0][0] == STEP else 0)
 
 
 def reading_order(env: Any, root: str, docnames: Iterable[str]) -> list[str]:

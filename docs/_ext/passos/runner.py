@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -167,6 +168,55 @@ def launch(settings: Settings) -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def launch_shared(settings: Settings, shared: bool) -> Iterator[tuple[Browser, str | None]]:
+    """Start headless Chromium once; with ``shared``, also its debugging endpoint.
+
+    Other threads, each with its own Playwright (the sync API is not thread-safe), connect
+    to that one browser at the endpoint (:func:`in_own_playwright`): several sessions run
+    side by side in one Chromium, each in its own contexts. Launched by Playwright itself,
+    with its usual flags, so every lane renders exactly as a lone one would.
+    """
+    path = settings.chromium
+    check_browser(path)
+    port = _free_port() if shared else None
+    args = [*CHROMIUM_ARGS, f"--remote-debugging-port={port}"] if port else CHROMIUM_ARGS
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=path, headless=True, args=args)
+        except PlaywrightError as err:
+            detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
+            raise PassosError(missing_browser_message(path, detail)) from err
+        try:
+            yield browser, (f"http://127.0.0.1:{port}" if port else None)
+        finally:
+            browser.close()
+
+
+def in_own_playwright(endpoint: str | None, work: Callable[[Browser], None]) -> None:
+    """Run ``work(browser)`` in this thread's own Playwright, on the shared Chromium.
+
+    A lane that cannot connect does no work: the others take its documents.
+    """
+    if endpoint is None:
+        return
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.connect_over_cdp(endpoint, timeout=NAVIGATION_TIMEOUT_MS)
+        except PlaywrightError:
+            return
+        try:
+            work(browser)
+        finally:
+            browser.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class Contexts:
