@@ -105,6 +105,34 @@ def test_two_captures_are_byte_identical(capture: tuple[Path, BuildResult], tmp_
 
 
 @needs_chromium
+def test_one_lane_gives_the_same_figures_as_many(
+    capture: tuple[Path, BuildResult], tmp_path: Path
+) -> None:
+    """Documents replayed side by side (the default: one lane per core, one Chromium) and one
+    after the other give the same bytes."""
+    srcdir = copy_project(tmp_path / "docs")
+    result = run_sphinx(srcdir, "passos-captura", "-D", "passos_paralelo=1")
+    assert result.status == 0, result.text
+    alone, side_by_side = _figures(srcdir), _figures(capture[0])
+    assert sorted(alone) == sorted(side_by_side)
+    assert [name for name in alone if alone[name] != side_by_side[name]] == []
+
+
+@needs_chromium
+def test_every_document_starts_on_fresh_data(tmp_path: Path) -> None:
+    """A document never sees what another one did: formulario.rst approves 2025/0002 on its
+    own portal, so consulta.rst, searching for it on another, does not find it."""
+    srcdir = copy_project(tmp_path / "docs")
+    consulta = srcdir / "consulta.rst"
+    consulta.write_text(
+        consulta.read_text(encoding="utf-8").replace("2025/0001", "2025/0002"), encoding="utf-8"
+    )
+    result = run_sphinx(srcdir, "passos-captura", "-D", "passos_paralelo=2")
+    assert result.status == 1
+    assert "rótulo “Chamado 2025/0002” (link ou botão) não encontrado na tela" in result.text
+
+
+@needs_chromium
 def test_verify_passes_right_after_capture(
     capture: tuple[Path, BuildResult], tmp_path: Path
 ) -> None:

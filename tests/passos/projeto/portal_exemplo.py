@@ -175,7 +175,11 @@ _TICKET = """
 
 
 def create_app(relogio: datetime | None = None) -> Flask:
-    """A fresh portal: empty data, frozen at ``relogio`` (the build's instant)."""
+    """A fresh portal, frozen at ``relogio`` (the build's instant), holding one ticket.
+
+    Every document of the manual gets a portal of its own: the seeded ticket is what a
+    document may search for without depending on another document having opened it.
+    """
     changes = {
         name.strip().replace("-", "_")
         for name in os.environ.get("PORTAL_EXEMPLO_MUDANCAS", "").split(",")
@@ -184,8 +188,11 @@ def create_app(relogio: datetime | None = None) -> Flask:
     now = relogio or datetime(2025, 1, 15, 13, 0, tzinfo=UTC)
     app = Flask(__name__)
     app.secret_key = "somente-para-testes"
-    tickets: dict[str, dict[str, Any]] = {}
-    counter = {"last": 0}
+    seeded = f"{now.year}/0001"
+    tickets: dict[str, dict[str, Any]] = {
+        seeded: {"number": seeded, "category": CATEGORIES[2], "files": []}
+    }
+    counter = {"last": 1}
 
     def page(title: str, body: str, **context: Any) -> str:
         context.update(
