@@ -315,7 +315,7 @@ def test_every_screen_passes_axe_wcag22_aa(portal, chromium, who, viewport):
             page.close()
     finally:
         context.close()
-    assert len(checked) > 5, checked
+    assert len(checked) > (5 if profile.crawled else 1), checked
     assert not problems, "\n".join(problems)
 
 

@@ -19,4 +19,6 @@ exclude_patterns = ["_build"]
 passos_app = "portal_exemplo:create_app"
 passos_entrar = "portal_exemplo:entrar"
 passos_relogio = "2025-01-15T10:00:00-03:00"
-passos_espera = 1500
+# Long enough for a loaded machine replaying documents side by side (a missing label, as in
+# the broken-manual tests, costs this long each).
+passos_espera = 4000
