@@ -19,9 +19,12 @@ CAPTURE_TIME = "2026-11-10T13:00:00Z"
 
 #: The migrated, seeded database of each frozen instant, built once per process: every
 #: portal after the first starts from a copy of it (the manual replays its documents side by
-#: side, each on a portal of its own, and migrations must not run in two threads at once).
+#: side, each on a portal of its own).
 _SEEDED: dict[str, Path] = {}
-_SEEDING = threading.Lock()
+#: One portal is built at a time: migrations must not run in two threads at once, and
+#: CPython 3.11 before 3.11.8 may fail building ASTs in two threads at once (werkzeug compiles
+#: each URL rule so), "SystemError: AST constructor recursion depth mismatch".
+_BUILDING = threading.Lock()
 
 
 def create_capture_app(relogio: str | None = None) -> Flask:
@@ -31,19 +34,16 @@ def create_capture_app(relogio: str | None = None) -> Flask:
     page agree on what time it is. Safe to call from several threads at once.
     """
     instant = str(relogio or CAPTURE_TIME)
-    with _SEEDING:
+    with _BUILDING:
         if instant not in _SEEDED:
             seeded = _app(instant)
             with seeded.app_context():
                 upgrade()
                 demo_data.load(with_tickets=True)
-            _SEEDED[instant] = Path(
-                seeded.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-            )
+            uri = seeded.config["SQLALCHEMY_DATABASE_URI"]
+            _SEEDED[instant] = Path(uri.removeprefix("sqlite:///"))
             _dispose(seeded)
-        seeded_database = _SEEDED[instant]
-    app = _app(instant, copy_of=seeded_database)
-    return app
+        return _app(instant, copy_of=_SEEDED[instant])
 
 
 def _app(instant: str, copy_of: Path | None = None) -> Flask:

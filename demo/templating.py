@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
+from .extensions import db
 from .services import accounts, clock, delivery
 from .services.clock import LOCAL_ZONE
 from .services.tickets import DeadlineState
@@ -64,8 +66,16 @@ def _accessibility(site) -> dict:
 
 
 def _session_left() -> int | None:
-    """Seconds until the current login session ends if left idle (the page warns before)."""
-    ends = accounts.session_ends_at(current_user.get_id())
+    """Seconds until the current login session ends if left idle (the page warns before).
+
+    None when the database cannot say (the page that reports a busy database must still be
+    drawn): that page simply has no warning.
+    """
+    try:
+        ends = accounts.session_ends_at(current_user.get_id())
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
     return max(0, int((ends - clock.now()).total_seconds())) if ends else None
 
 

@@ -126,7 +126,8 @@ class ReplayBuilder(Builder):
         jobs: queue.SimpleQueue[int] = queue.SimpleQueue()
         for index in range(len(plan)):
             jobs.put(index)
-        portals = ThreadPoolExecutor(min(lanes, 2), thread_name_prefix="passos-portal")
+        # One builder: a portal factory need not be safe to run in two threads at once.
+        portals = ThreadPoolExecutor(1, thread_name_prefix="passos-portal")
         building = [
             portals.submit(server.create_portal, self.config.passos_app, settings.clock)
             for _ in plan
