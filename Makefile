@@ -60,7 +60,7 @@ capturas: setup
 # the manual is built once for the run, and the tests that read it share one worker.
 TEST_WORKERS ?= auto
 test: setup
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=12
 
 lint: setup
 	$(VENV)/bin/ruff check demo tests docs/_ext bench
