@@ -56,8 +56,11 @@ docs: setup
 capturas: setup
 	$(VENV)/bin/sphinx-build -d docs/_build/doctrees-passos -b passos-captura docs docs/_build/passos
 
+# Both cores (pytest-xdist): each worker has its own PostgreSQL database (tests/conftest.py),
+# the manual is built once for the run, and the tests that read it share one worker.
+TEST_WORKERS ?= auto
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=12
 
 lint: setup
 	$(VENV)/bin/ruff check demo tests docs/_ext bench

@@ -9,13 +9,21 @@ Everything runs against a temporary copy of docs/ (the rest of the project is li
 copied), so the committed figures in docs/_imagens are never touched. Each measurement is
 the wall time of a separate process, repeated and reported as the median (with the CPU
 time of the process and its children beside it: on a loaded machine the wall time of every
-measurement grows, while the CPU time says what the work itself costs):
+measurement grows, while the CPU time says what the work itself costs).
+
+The ratios are computed pair by pair: in each round the capture, the floor and the
+verification run one after the other, and each round gives its own capture ÷ floor and
+verification ÷ capture; the summary is the median of those per-round ratios. On a machine
+shared with other work the load drifts from minute to minute, and a ratio of two medians
+taken minutes apart measures the drift as much as the manual (one run gave 1.95×, 0.92× and
+1.25× that way); two runs seconds apart see nearly the same load.
 
 * captura: ``sphinx-build -b passos-captura`` into a fresh output folder;
 * piso (the floor): the same figures taken by a minimal Playwright script with one
   browser, against the same kind of fresh portal (``passos_app``, its own temporary
-  database, frozen clock, served by werkzeug in a thread). It reads the steps the
-  extension parsed (from the pickled doctrees of the capture) and does them with bare
+  database, frozen clock, served by werkzeug in a thread), one document after the other
+  (the floor). It reads the steps the extension parsed (from the pickled
+  doctrees of the capture) and does them with bare
   Playwright calls: goto, click, fill, set_input_files, screenshot. Its only waits are
   Playwright's own auto-waiting, plus ``wait_for`` on a label that a figure step only
   checks and the page's load event before a screenshot; without them a figure could
@@ -301,6 +309,16 @@ def _floor_screenshot(page: Any, path: Path, data: dict[str, Any]) -> None:
 # --- output -----------------------------------------------------------------------------
 
 
+def _paired(
+    times: dict[str, list[Measure]], numerator: str, denominator: str
+) -> tuple[float, float, list[float]]:
+    """The median of the per-round ratios (wall, CPU) and the wall ratio of each round."""
+    pairs = list(zip(times[numerator], times[denominator], strict=True))
+    wall = [top[0] / bottom[0] for top, bottom in pairs]
+    cpu = [top[1] / bottom[1] for top, bottom in pairs if bottom[1]]
+    return statistics.median(wall), statistics.median(cpu) if cpu else 0.0, wall
+
+
 def _seconds(value: float) -> str:
     return f"{value:.1f}".replace(".", ",") + " s"
 
@@ -323,17 +341,15 @@ def _summary(times: dict[str, list[Measure]], figures: int, load: float) -> None
         runs = " · ".join(_seconds(w) for w, _ in times[key])
         name = title.format(n=figures)
         print(f"{name:<48} {_seconds(wall[key]):>8}   {_seconds(cpu[key]):>8}   {runs}")
-    capture = wall["captura"] / wall["piso"]
-    verify = wall["verificacao"] / wall["captura"]
+    capture, capture_cpu, capture_pairs = _paired(times, "captura", "piso")
+    verify, verify_cpu, verify_pairs = _paired(times, "verificacao", "captura")
+    print()
+    print("Razões rodada a rodada (cada par medido em sequência, sob a mesma carga):")
+    print("  captura ÷ piso:        " + " · ".join(_ratio(r) for r in capture_pairs))
+    print("  verificação ÷ captura: " + " · ".join(_ratio(r) for r in verify_pairs))
     checks = (
-        ("captura ÷ piso", capture, TARGET_CAPTURE, _ratio, cpu["captura"] / cpu["piso"]),
-        (
-            "verificação ÷ captura",
-            verify,
-            TARGET_VERIFY,
-            _ratio,
-            cpu["verificacao"] / cpu["captura"],
-        ),
+        ("captura ÷ piso", capture, TARGET_CAPTURE, _ratio, capture_cpu),
+        ("verificação ÷ captura", verify, TARGET_VERIFY, _ratio, verify_cpu),
         ("HTML limpo", wall["html"], TARGET_HTML_CLEAN, _seconds, cpu["html"]),
         (
             "HTML incremental",
@@ -344,7 +360,7 @@ def _summary(times: dict[str, list[Measure]], figures: int, load: float) -> None
         ),
     )
     print()
-    print("Metas (pelo tempo; entre parênteses, o mesmo pela CPU):")
+    print("Metas (mediana das razões por rodada, pelo tempo; entre parênteses, pela CPU):")
     for title, value, limit, shown, by_cpu in checks:
         verdict = "ok" if value <= limit else "ACIMA DA META"
         target = f"meta ≤ {shown(limit)}"

@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         # beyond them is ignored.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
+    from .acessibilidade.routes import bp as acessibilidade_bp
     from .atendimento.routes import bp as atendimento_bp
     from .caixa.routes import bp as caixa_bp
     from .chamados.routes import bp as chamados_bp
@@ -71,6 +72,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(contas_bp)
     app.register_blueprint(contas_bp, url_prefix=sites.MAPA.prefix, name=sites.MAPA.accounts)
     app.register_blueprint(mapa_bp, url_prefix=sites.MAPA.prefix)
+    app.register_blueprint(acessibilidade_bp)
+    app.register_blueprint(
+        acessibilidade_bp, url_prefix=sites.MAPA.prefix, name=sites.MAPA.accessibility
+    )
     app.register_blueprint(caixa_bp, url_prefix="/caixa-de-saida")
     app.register_blueprint(manual_bp, url_prefix="/manual")
     app.register_blueprint(turmas_bp, url_prefix="/turmas")

@@ -12,11 +12,11 @@ from .sites import MAPA, SUPPORT, current_site
 
 #: Endpoints (after the blueprint name) that anyone may open.
 PUBLIC_VIEWS = {"entrar", "static", "vendor"}
-PUBLIC_BLUEPRINTS = {"manual"}
+PUBLIC_BLUEPRINTS = {"manual", SUPPORT.accessibility, MAPA.accessibility}
 #: The API checks its own tokens (demo/api): a login session opens nothing there.
 SELF_AUTHENTICATED = set(api.BLUEPRINTS)
-#: What a user who must change the password may still do.
-FIRST_ACCESS_VIEWS = {"trocar_senha", "sair"}
+#: What a user who must change the password may still do (keeping the session open included).
+FIRST_ACCESS_VIEWS = {"trocar_senha", "sair", "renovar_sessao"}
 
 
 def init_app(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import current_app, g
 from flask_wtf import FlaskForm
@@ -54,3 +55,17 @@ def csrf_checked_by_form(view):
         return view(*args, **kwargs)
 
     return csrf.exempt(checked)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only follow a ?next= that stays on this portal."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read a backslash as a slash ("/\evil" becomes "//evil") and drop tabs and
+    # newlines (so "/\t/evil" does too): refuse them outright.
+    if "\\" in target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return None
+    return target

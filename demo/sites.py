@@ -21,7 +21,10 @@ class Site:
     cookie: str
     layout: str
     accounts: str  # name of this site's registration of the accounts blueprint
+    accessibility: str  # name of this site's registration of the accessibility blueprint
     home: str  # endpoint of the site's home page
+    search: str  # endpoint of the site's search (access key 3), once logged in
+    search_field: str  # id of its field
     name_setting: str  # config key of the site's display name
     url_setting: str  # config key of the site's public address
 
@@ -32,7 +35,10 @@ SUPPORT = Site(
     cookie="sessao_suporte",
     layout="suporte/base.html",
     accounts="contas",
+    accessibility="acessibilidade",
     home="suporte.inicio",
+    search="minha_area.selecionados",
+    search_field="numero",
     name_setting="SUPPORT_SITE_NAME",
     url_setting="SUPPORT_SITE_URL",
 )
@@ -42,7 +48,10 @@ MAPA = Site(
     cookie="sessao_mapa",
     layout="mapa/base.html",
     accounts="mapa_contas",
+    accessibility="mapa_acessibilidade",
     home="mapa.minha_area",
+    search="mapa.minha_area",
+    search_field="protocolo",
     name_setting="MAPA_SITE_NAME",
     url_setting="MAPA_SITE_URL",
 )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, has_request_context, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
-from .services import attachments, delivery, satisfaction
+from .extensions import db
+from .services import accounts, attachments, clock, delivery, satisfaction
 from .services.clock import LOCAL_ZONE
 from .services.tickets import DeadlineState
 from .sites import current_site
@@ -44,7 +46,46 @@ def _context() -> dict:
         "demo_mode": current_app.config.get("DEMO_MODE"),
         "outbox_link": has_request_context() and delivery.may_read_outbox(current_user),
         "menu": _menu(),
+        **_accessibility(site),
     }
+
+
+def _accessibility(site) -> dict:
+    """What the eMAG bar, the high-contrast switch and the session warning need."""
+    if not has_request_context():
+        return {"high_contrast": False}
+    from .acessibilidade.keys import ACCESS_KEYS
+    from .acessibilidade.routes import contrast_form, high_contrast
+
+    logged_in = current_user.is_authenticated
+    if not logged_in or current_user.must_change_password:
+        # the one search open before the login (and before the first password is changed)
+        search = url_for("manual.pagina", filename="search.html")
+    elif request.endpoint == site.search:
+        search = f"#{site.search_field}"
+    else:
+        search = url_for(site.search) + f"#{site.search_field}"
+    return {
+        "access_keys": ACCESS_KEYS,
+        "high_contrast": high_contrast(),
+        "contrast_form": contrast_form(),
+        "search_href": search,
+        "session_left": _session_left() if logged_in else None,
+    }
+
+
+def _session_left() -> int | None:
+    """Seconds until the current login session ends if left idle (the page warns before).
+
+    None when the database cannot say (the page that reports a busy database must still be
+    drawn): that page simply has no warning.
+    """
+    try:
+        ends = accounts.session_ends_at(current_user.get_id())
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
+    return max(0, int((ends - clock.now()).total_seconds())) if ends else None
 
 
 def _menu() -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import tempfile
@@ -24,6 +25,41 @@ os.environ["PORTAL_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="portal-testes-inst
 REQUIRE_POSTGRES = os.environ.get("PORTAL_TESTS_REQUIRE_POSTGRES") == "1"
 
 
+def _worker_database(url: str) -> str:
+    """This pytest-xdist worker's own PostgreSQL database, created on first use.
+
+    Every test wipes the schema of the database it uses: two workers on one database would
+    wipe each other's tables mid-test. Worker gw0 of `portal_teste` uses `portal_teste_gw0`
+    (the role needs CREATEDB); without xdist the database named by TEST_DATABASE_URL is used.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = sa.engine.make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{base.database}_{worker}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+_WORKER_URLS: dict[str, str] = {}
+
+
+def postgres_url() -> str:
+    """The PostgreSQL database of this test process (see `_worker_database`)."""
+    if POSTGRES_URL not in _WORKER_URLS:
+        _WORKER_URLS[POSTGRES_URL] = _worker_database(POSTGRES_URL)
+    return _WORKER_URLS[POSTGRES_URL]
+
+
 def _reset_postgres(url: str) -> None:
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as connection:
@@ -41,8 +77,9 @@ def database_url(request, tmp_path: Path) -> str:
         if REQUIRE_POSTGRES:
             pytest.fail("TEST_DATABASE_URL não definido, mas PostgreSQL é exigido neste ambiente.")
         pytest.skip("PostgreSQL não configurado (defina TEST_DATABASE_URL).")
-    _reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+    url = postgres_url()
+    _reset_postgres(url)
+    return url
 
 
 def portal_config(database_url: str, tmp_path: Path, **overrides) -> dict:
@@ -203,15 +240,44 @@ def manual_build(tmp_path_factory) -> Path:
     """The manual exactly as `make docs` builds it (HTML, EPUB, one page and its PDF), once.
 
     Its folder has html/, epub/ and singlehtml/, as docs/_build has: the portal's MANUAL_DIR.
+    Once per run, not per pytest-xdist worker: the first worker to need it builds it under a
+    lock in the run's shared temporary folder, the others wait and reuse it (or its failure).
     """
-    folder = tmp_path_factory.mktemp("manual")
-    result = subprocess.run(
-        ["make", "--no-print-directory", "docs", f"DOCS_BUILD={folder}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    output = f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    assert result.returncode == 0, f"make docs falhou:\n{output}"
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the workers' folders sit side by side in the run's folder
+    folder = shared / "manual"
+    failure = shared / "manual-falhou.txt"
+    with open(shared / "manual.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "pronto").exists() and not failure.exists():
+            result = subprocess.run(
+                ["make", "--no-print-directory", "docs", f"DOCS_BUILD={folder}"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            if result.returncode == 0:
+                (folder / "pronto").touch()
+            else:
+                failure.write_text(f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    assert not failure.exists(), f"make docs falhou:\n{failure.read_text()}"
     return folder
+
+
+@pytest.fixture(scope="module")
+def module_portal(tmp_path_factory):
+    """Build portals on SQLite that a whole module shares (browser tests that only read):
+    module_portal(**config_overrides), each on its own fresh database with the demo data."""
+    apps = []
+
+    def factory(**overrides):
+        folder = tmp_path_factory.mktemp("portal-do-modulo")
+        new = make_app(f"sqlite:///{folder / 'portal.db'}", folder, **overrides)
+        apps.append(new)
+        return new
+
+    yield factory
+    for each in apps:
+        dispose(each)

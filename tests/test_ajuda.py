@@ -12,8 +12,8 @@ import re
 import pytest
 from apoio_atendimento import ANA, JOAO, PASSWORDS, Person
 from apoio_chamados import FROZEN, MARIA
+from apoio_paginas import crawl
 from apoio_turmas import TRAINER, make_class
-from test_cabecalhos import crawl
 
 from demo.manual_help import HELP
 

@@ -5,13 +5,12 @@ HSTS and Secure cookies in production, nothing behind the login kept in a cache.
 from __future__ import annotations
 
 import re
-from collections import deque
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from apoio_atendimento import ANA, PASSWORDS, RITA, Person
 from apoio_chamados import FROZEN, JOAO, MARIA, png_bytes, upload
 from apoio_navegador import launched, served
+from apoio_paginas import crawl
 from apoio_portal import Browser
 from apoio_turmas import TRAINER, make_class
 
@@ -23,8 +22,6 @@ INLINE = [
     (re.compile(r"\sstyle\s*=", re.I), "atributo style"),
     (re.compile(r"\son[a-z]+\s*=", re.I), "manipulador de evento embutido"),
 ]
-#: Links a crawl must not follow: they change something or leave the site.
-SKIP = re.compile(r"^/(sair|mapa/sair)|^/manual/|^/vendor/|/static/|/anexos/")
 
 
 @pytest.fixture
@@ -35,34 +32,6 @@ def portal(app):
     Person(app, JOAO).act(number, "informacao", "Qual navegador?")
     make_class(app, "turma-a")
     return app
-
-
-def crawl(client, start: str, limit: int = 60) -> dict[str, object]:
-    """GET every page reachable by links from `start` (same site, read-only); {path: response}."""
-    seen: dict[str, object] = {}
-    queue = deque([start])
-    while queue and len(seen) < limit:
-        path = queue.popleft()
-        if path in seen:
-            continue
-        response = client.get(path)
-        seen[path] = response
-        if response.status_code in (301, 302):
-            target = urlsplit(response.headers["Location"]).path
-            if not SKIP.search(target):
-                queue.append(target)
-            continue
-        if "text/html" not in response.headers.get("Content-Type", ""):
-            # A download (the CSV export) is streamed: a browser reads it to the end; a crawl
-            # that does not must close it, or its request context outlives it.
-            response.close()
-            continue
-        for href in re.findall(r'href="([^"#]+)"', response.text):
-            target = urlsplit(urljoin(path, href))
-            if target.netloc or SKIP.search(target.path):
-                continue
-            queue.append(target.path + (f"?{target.query}" if target.query else ""))
-    return seen
 
 
 def assert_hardened(path: str, response) -> None:

@@ -8,8 +8,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from demo.contas.routes import _safe_next
 from demo.extensions import db
+from demo.forms import safe_next
 from demo.models import LoginSession
 from demo.services import accounts
 
@@ -132,7 +132,7 @@ EVIL_TARGETS = [
 
 @pytest.mark.parametrize("target", EVIL_TARGETS)
 def test_next_never_leaves_the_portal(target):
-    assert _safe_next(target) is None
+    assert safe_next(target) is None
 
 
 def test_next_is_followed_only_on_the_portal(app, browser):

@@ -20,6 +20,8 @@ from demo import config
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
+#: The tests that read the built manual run on one pytest-xdist worker (see the Makefile).
+pytestmark = pytest.mark.xdist_group("manual")
 
 
 def sphinx(builder: str, out: Path, *args: str, env: dict | None = None):

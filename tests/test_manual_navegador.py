@@ -12,7 +12,8 @@ from apoio_navegador import launched, served
 
 from demo import create_app
 
-pytestmark = pytest.mark.browser
+#: The tests that read the built manual run on one pytest-xdist worker (see the Makefile).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("manual")]
 
 # What the portal will send: no inline script or style may run. Set here only when the portal
 # does not send one of its own yet (its own, once there, is the one tested).

@@ -8,10 +8,9 @@ each profile's pages, from a portal with tickets in every state.
 from __future__ import annotations
 
 import re
-from collections import deque
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
+import apoio_paginas
 import pytest
 from apoio_atendimento import ANA, PASSWORDS, RITA
 from apoio_chamados import CARLOS, JOAO, MARIA
@@ -34,33 +33,12 @@ def crawl(client, starts: list[str], limit: int = 90, per_shape: int = 3) -> lis
     """The read-only pages reachable by links from `starts`, in the order found; at most
     `per_shape` e-mails of the outbox (one looks like the next). Every ticket is visited: each
     is in another state."""
-    seen: dict[str, int] = {}
-    shapes: dict[str, int] = {}
-    queue = deque(starts)
-    while queue and len(seen) < limit:
-        path = queue.popleft()
-        if path in seen:
-            continue
-        shape = re.sub(r"\d+", "N", path) if path.startswith("/caixa-de-saida/") else path
-        if shapes.get(shape, 0) >= per_shape and path not in starts:
-            continue
-        shapes[shape] = shapes.get(shape, 0) + 1
-        response = client.get(path)
-        seen[path] = response.status_code
-        if response.status_code in (301, 302):
-            target = urlsplit(response.headers["Location"]).path
-            if not SKIP.search(target):
-                queue.append(target)
-            continue
-        if "text/html" not in response.headers.get("Content-Type", ""):
-            response.close()
-            continue
-        for href in re.findall(r'href="([^"#]+)"', response.text):
-            target = urlsplit(urljoin(path, href.replace("&amp;", "&")))
-            if target.netloc or SKIP.search(target.path):
-                continue
-            queue.append(target.path + (f"?{target.query}" if target.query else ""))
-    return [path for path, status in seen.items() if status == 200]
+    found = apoio_paginas.crawl(client, starts, limit, per_shape, kind=_outbox_shape, skip=SKIP)
+    return [path for path, response in found.items() if response.status_code == 200]
+
+
+def _outbox_shape(path: str) -> str:
+    return apoio_paginas.shape(path) if path.startswith("/caixa-de-saida/") else path
 
 
 @pytest.fixture

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -15,8 +14,8 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from ..forms import csrf_checked_by_form
-from ..services import accounts
+from ..forms import csrf_checked_by_form, safe_next
+from ..services import accounts, clock
 from ..services.errors import ServiceError
 from ..sites import current_site
 from .forms import ChangePasswordForm, LoginForm, LogoutForm
@@ -38,7 +37,7 @@ def entrar():
             form.senha.errors.append(result.error)
             status = 429 if result.throttled else 200
         else:
-            next_url = _safe_next(request.args.get("next"))
+            next_url = safe_next(request.args.get("next"))
             # A new session cookie at login: nothing from before the login carries over.
             session.clear()
             login_user(result.user)
@@ -64,6 +63,18 @@ def sair():
     return redirect(url_for(f"{site.accounts}.entrar"))
 
 
+@bp.post("/renovar-sessao")
+def renovar_sessao():
+    """Continuar conectado (the warning before the session ends): a use of the session.
+
+    Asked by a script (demo/static/sessao.js) with the page's CSRF token in a header; the
+    answer is how many seconds the session now has left.
+    """
+    ends = accounts.extend_session(current_user.get_id(), current_site().key)
+    left = max(0, int((ends - clock.now()).total_seconds())) if ends else 0
+    return jsonify(restante=left)
+
+
 @bp.route("/trocar-senha", methods=["GET", "POST"])
 @csrf_checked_by_form
 def trocar_senha():
@@ -85,17 +96,3 @@ def trocar_senha():
             flash("Senha alterada. A nova senha vale para os dois sites.", "success")
             return redirect(url_for(site.home))
     return render_template("contas/trocar_senha.html", form=form, first_access=first_access)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only follow a ?next= that stays on this portal."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    # Browsers read a backslash as a slash ("/\evil" becomes "//evil") and drop tabs and
-    # newlines (so "/\t/evil" does too): refuse them outright.
-    if "\\" in target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
-        return None
-    return target

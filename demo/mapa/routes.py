@@ -1,17 +1,20 @@
 """Minha área of the mapa site."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..services import service_requests
+from .forms import ProtocolSearchForm
 
 bp = Blueprint("mapa", __name__, template_folder="templates")
 
 
 @bp.get("/")
 def minha_area():
-    requests = service_requests.for_user(current_user)
-    return render_template("mapa/minha_area.html", requests=requests)
+    form = ProtocolSearchForm(request.args)
+    searched = bool((form.protocolo.data or "").strip())
+    requests = service_requests.for_user(current_user, form.protocolo.data or "")
+    return render_template("mapa/minha_area.html", requests=requests, form=form, searched=searched)
 
 
 # Capped at the database's INTEGER: a larger id is a 404 here, not an error in PostgreSQL.

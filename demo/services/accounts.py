@@ -294,6 +294,31 @@ def session_ends_at(token: str) -> datetime | None:
     return min(login.last_seen_at + idle, login.created_at + longest)
 
 
+def extend_session(token: str, site: str) -> datetime | None:
+    """Continuar conectado: count this moment as a use of the session; when it now ends.
+
+    The warning before an idle session ends offers this (eMAG: a time limit the person may
+    extend). Only an open session of this site is extended, and never past its maximum
+    lifetime; None when it has already ended.
+    """
+    moment = clock.now()
+    idle, longest = session_limits()
+    with writing():
+        db.session.execute(
+            update(LoginSession)
+            .where(
+                LoginSession.token == token,
+                LoginSession.site == site,
+                LoginSession.ended_at.is_(None),
+                LoginSession.last_seen_at > moment - idle,
+                LoginSession.created_at > moment - longest,
+            )
+            .values(last_seen_at=moment)
+            .execution_options(synchronize_session=False)
+        )
+    return session_ends_at(token)
+
+
 def end_session(token: str | None) -> None:
     """End one login session (logout, or expiry)."""
     if not token:

@@ -9,13 +9,18 @@ from ..models import ServiceRequest, User
 from .errors import NotFound
 
 
-def for_user(user: User) -> list[ServiceRequest]:
-    """The user's own requests, newest first."""
+def for_user(user: User, protocol: str = "") -> list[ServiceRequest]:
+    """The user's own requests, newest first; with `protocol`, those whose protocol has it."""
     query = (
         select(ServiceRequest)
         .where(ServiceRequest.user_id == user.id)
         .order_by(ServiceRequest.opened_at.desc())
     )
+    wanted = (protocol or "").strip()[:40]
+    if "\x00" in wanted:
+        return []  # no protocol has one, and PostgreSQL refuses NUL in text
+    if wanted:
+        query = query.where(ServiceRequest.protocol.icontains(wanted, autoescape=True))
     return list(db.session.scalars(query))
 
 

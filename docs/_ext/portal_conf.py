@@ -161,8 +161,33 @@ def conf_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     return [nodes.Text(str(value))], []
 
 
+# --- eMAG's access keys ----------------------------------------------------------------------
+
+#: The access keys as the portal's bar shows them (one list, demo/acessibilidade/keys.py).
+access_keys = _portal_module("demo/acessibilidade/keys.py")
+
+
+class AccessKeysDirective(Directive):
+    """``.. atalhos::`` — one item per access key: the keys to press and where it leads."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        env = self.state.document.settings.env
+        env.note_dependency(access_keys.__file__)
+        result = nodes.bullet_list(classes=["atalhos"])
+        for item in access_keys.ACCESS_KEYS:
+            paragraph = nodes.paragraph()
+            paragraph += nodes.strong(text=f"Alt + {item.key}")
+            where = item.where[0].lower() + item.where[1:]
+            paragraph += nodes.Text(f" ({item.label}) – {where}.")
+            result += nodes.list_item("", paragraph)
+        return [result]
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("categorias", CategoriesDirective)
+    app.add_directive("atalhos", AccessKeysDirective)
     app.add_directive("configuracoes", SettingsDirective)
     app.add_role("conf", conf_role)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
