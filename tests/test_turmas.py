@@ -583,8 +583,20 @@ def test_the_chamados_list_and_the_painel_keep_to_the_sandbox(portal):
     with portal.app_context():
         from demo.services import dashboard
 
+        from demo.services import ticket_list
+
         person = db.session.scalar(select(User).where(User.email == manager))
         report = dashboard.build(person, "todos")
         # The class's five demo tickets and the trainee's: never the real one.
         assert report.total.received == 6
+        # The filters offer the class's órgão and people only; the real team's, the real ones.
+        offered = ticket_list.choices(person)
+        assert [o.acronym for o in offered.organizations] == ["TURMA-A"]
+        assert {agent, manager} <= {u.email for u in offered.team}
+        assert {u.organization.acronym for u in offered.team} == {"TURMA-A"}
+        real_side = ticket_list.choices(
+            db.session.scalar(select(User).where(User.email == JOAO))
+        )
+        assert "TURMA-A" not in {o.acronym for o in real_side.organizations}
+        assert not {agent, manager} & {u.email for u in real_side.team}
         db.session.remove()

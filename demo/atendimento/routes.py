@@ -123,7 +123,7 @@ def _render_list(found, problems: list[ServiceError], code: int):
 
 def _list_options() -> dict[str, list[tuple[str, str]]]:
     """The (value, label) choices of each filter of the Chamados form."""
-    found = ticket_list.choices()
+    found = ticket_list.choices(current_user)
     return {
         "situacao": list(ticket_list.STATES.items()),
         "etapa": [(step.id, step.name) for step in found.steps],

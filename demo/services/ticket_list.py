@@ -448,17 +448,28 @@ class Choices:
     team: list[User]
 
 
-def choices() -> Choices:
+def choices(user: User) -> Choices:
+    """The filters' options: the órgãos and the team of the user's side only (a class's
+    agent never sees the real órgãos or people listed, nor the real team a class's)."""
     proc = workflow.current_process()
     return Choices(
         steps=list(proc.steps),
         categories=categories.all_categories(),
-        organizations=list(db.session.scalars(select(Organization).order_by(Organization.acronym))),
+        organizations=list(
+            db.session.scalars(
+                select(Organization)
+                .where(tickets.sandbox(user, Organization.id))
+                .order_by(Organization.acronym)
+            )
+        ),
         groups=[*teams.group_names(), tickets.REQUESTER_GROUP],
         team=list(
             db.session.scalars(
                 select(User)
-                .where(User.profile.in_([Profile.AGENT, Profile.MANAGER]))
+                .where(
+                    User.profile.in_([Profile.AGENT, Profile.MANAGER]),
+                    tickets.sandbox(user, User.organization_id),
+                )
                 .order_by(User.name)
             )
         ),

@@ -71,16 +71,22 @@ def visible(user: User) -> Select[tuple[Ticket]]:
 
 def visibility(user: User) -> list[ColumnElement[bool]]:
     """The conditions of `visible`, for queries that count tickets rather than list them."""
-    classes = select(Classroom.organization_id)
     private = Ticket.status.not_in(PRIVATE) | (Ticket.requester_id == user.id)
     if user.profile == Profile.REQUESTER:
         return [Ticket.organization_id == user.organization_id, private]
-    shared = Ticket.status.not_in(PRIVATE)
+    return [sandbox(user, Ticket.organization_id), Ticket.status.not_in(PRIVATE)]
+
+
+def sandbox(user: User, organization_id) -> ColumnElement[bool]:
+    """The órgãos the support side of `user` works with, as a condition on a column holding an
+    organization id: a class's own for its trainees, the classes' for a trainer, every real
+    órgão for the real team (the filters' lists of órgãos and people follow the same rule)."""
+    classes = select(Classroom.organization_id)
     if user.profile == Profile.TRAINER:
-        return [Ticket.organization_id.in_(classes), shared]
+        return organization_id.in_(classes)
     if user.organization is not None and user.organization.classroom is not None:
-        return [Ticket.organization_id == user.organization_id, shared]
-    return [Ticket.organization_id.not_in(classes), shared]
+        return organization_id == user.organization_id
+    return organization_id.not_in(classes)
 
 
 NOT_FOUND = "Chamado não encontrado."
