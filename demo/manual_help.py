@@ -29,6 +29,8 @@ HELP: dict[str, str] = {
     "atendimento.fila": "atendimento.html",
     "atendimento.tarefa": "atendimento.html",
     "atendimento.painel": "atendimento.html#o-painel-do-gestor",
+    "atendimento.chamados": "atendimento.html#chamados-todos-com-filtros-e-busca",
+    "chamados.descartar": "acompanhamento.html#rascunhos-o-mesmo-codigo-ou-descartado",
     "turmas.lista": "roteiro-do-instrutor.html#criar-a-turma",
     "turmas.turma": "roteiro-do-instrutor.html#criar-a-turma",
     "turmas.ficha": "roteiro-do-instrutor.html#a-ficha-da-turma",

@@ -7,8 +7,9 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from urllib.parse import urljoin, urlsplit
 
-#: Links a crawl must not follow: they change something or leave the site.
-SKIP = re.compile(r"^/(sair|mapa/sair)|^/manual/|^/vendor/|^/static/|/anexos/")
+#: Links a crawl must not follow: they change something or leave the site. The API's
+#: reference (/api/v1/referencia, Swagger UI's own page for integrators) is not a portal screen.
+SKIP = re.compile(r"^/(sair|mapa/sair)|^/manual/|^/vendor/|^/static/|/anexos/|^/api/")
 
 
 def shape(path: str) -> str:

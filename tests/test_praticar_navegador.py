@@ -108,8 +108,16 @@ def follow(page, base: str, chapter: dict, screens: dict) -> None:
     """Follow one chapter's tour from its first step to the end."""
     steps = chapter["passos"]
     page.context.clear_cookies()
+    # From the manual, the tour's link always loads its page: never a same-page hash change
+    # (the previous chapter may have ended on this very address).
+    page.goto("about:blank")
     page.goto(f"{base}{steps[0]['inicio']}#praticar={chapter['documento']}/1")
-    page.wait_for_selector(".driver-popover", timeout=STEP_MS)
+    try:
+        page.wait_for_selector(".driver-popover", timeout=STEP_MS)
+    except Exception:
+        raise AssertionError(
+            f"{steps[0]['arquivo']}:{steps[0]['linha']}: o tour não começou em {page.url}"
+        ) from None
     for _ in range(sum(max(1, len(s["acoes"])) for s in steps) + 5):
         screens.setdefault(page.evaluate("() => document.body.dataset.tela"), set()).add(
             page.locator("a.portal-ajuda").get_attribute("href")

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 #: Links a crawl must not follow: they change something, leave the site, or download a file.
-SKIP = re.compile(r"^/(sair|mapa/sair)|^/manual/|^/vendor/|^/static/|/anexos/|\.csv$")
+SKIP = re.compile(r"^/(sair|mapa/sair)|^/manual/|^/vendor/|^/static/|/anexos/|^/api/|\.csv$")
 PAULO = "paulo.ramos@agro.gov.br"  # first access: the password change is his only screen
 
 #: What is measured on each page: its width, what sticks out, which buttons are cut.
@@ -34,7 +34,11 @@ def crawl(client, starts: list[str], limit: int = 90, per_shape: int = 3) -> lis
     `per_shape` e-mails of the outbox (one looks like the next). Every ticket is visited: each
     is in another state."""
     found = apoio_paginas.crawl(client, starts, limit, per_shape, kind=_outbox_shape, skip=SKIP)
-    return [path for path, response in found.items() if response.status_code == 200]
+    return [
+        path
+        for path, response in found.items()
+        if response.status_code == 200 and "text/html" in response.headers.get("Content-Type", "")
+    ]
 
 
 def _outbox_shape(path: str) -> str:

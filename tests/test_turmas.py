@@ -581,9 +581,7 @@ def test_the_chamados_list_and_the_painel_keep_to_the_sandbox(portal):
     assert _search(portal, manager, "quadricromatico") == [ours]
     assert _search(portal, JOAO, "quadricromatico") == [real]
     with portal.app_context():
-        from demo.services import dashboard
-
-        from demo.services import ticket_list
+        from demo.services import dashboard, ticket_list
 
         person = db.session.scalar(select(User).where(User.email == manager))
         report = dashboard.build(person, "todos")
@@ -594,9 +592,7 @@ def test_the_chamados_list_and_the_painel_keep_to_the_sandbox(portal):
         assert [o.acronym for o in offered.organizations] == ["TURMA-A"]
         assert {agent, manager} <= {u.email for u in offered.team}
         assert {u.organization.acronym for u in offered.team} == {"TURMA-A"}
-        real_side = ticket_list.choices(
-            db.session.scalar(select(User).where(User.email == JOAO))
-        )
+        real_side = ticket_list.choices(db.session.scalar(select(User).where(User.email == JOAO)))
         assert "TURMA-A" not in {o.acronym for o in real_side.organizations}
         assert not {agent, manager} & {u.email for u in real_side.team}
         db.session.remove()

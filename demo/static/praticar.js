@@ -385,6 +385,18 @@
       return;
     }
     const step = chapter.passos[state.passo];
+    // A new session of the chapter (another person logs in): leave the current one first, as
+    // the manual's replay does, then the step's own address.
+    const previous = chapter.passos[state.passo - 1];
+    const logout = document.querySelector('form[action$="/sair"]');
+    if (previous && previous.fim_de_sessao && state.saiu !== state.passo) {
+      state.saiu = state.passo;
+      state.abriu = state.passo;
+      save(state);
+      if (logout) logout.submit();
+      else location.assign(step.inicio);
+      return;
+    }
     if (step.url && state.abriu !== state.passo && location.pathname !== step.url) {
       state.abriu = state.passo;
       save(state);
