@@ -622,6 +622,14 @@ def reset(name: str) -> tuple[Classroom, list[SheetLine]]:
     with writing():
         classroom = get(name)
         db.session.refresh(classroom, with_for_update=True)
+        # The trainees' rows before the ticket counters, in the order opening a draft takes
+        # them (its user, then the counter): the other order deadlocks on PostgreSQL.
+        db.session.execute(
+            select(User.id)
+            .where(User.organization_id == classroom.organization_id)
+            .order_by(User.id)
+            .with_for_update()
+        )
         removed = _clear_activity(classroom)
         by_id = {m.id: m for m in classroom.members}
         for (member_id, _user_id, mailed), (secret, hashed) in zip(members, fresh, strict=True):
