@@ -32,3 +32,22 @@ def run_together(count: int, work) -> list:
 def errors_in(results: list) -> list:
     """The exceptions among the results."""
     return [result for result in results if isinstance(result, BaseException)]
+
+
+def statuses(responses) -> list[int]:
+    """The HTTP statuses of responses gathered by run_together, none of them an exception."""
+    assert errors_in(responses) == []
+    return [response.status_code for response in responses]
+
+
+def count(app, model, *where) -> int:
+    """How many rows of `model` match, read in a context of its own."""
+    from sqlalchemy import func, select
+
+    from demo.extensions import db
+
+    with app.app_context():
+        try:
+            return db.session.scalar(select(func.count()).select_from(model).where(*where))
+        finally:
+            db.session.remove()

@@ -11,9 +11,8 @@ import io
 import pytest
 from apoio_api import Api, token_for
 from apoio_chamados import FROZEN, JOAO, MARIA, png_bytes, user
-from apoio_concorrencia import AT_ONCE, errors_in, run_together
+from apoio_concorrencia import AT_ONCE, count, errors_in, run_together
 from apoio_portal import Browser, csrf_token
-from sqlalchemy import func, select
 
 from demo.extensions import db
 from demo.models import ApiToken, Attachment, StepRecord, Ticket, TicketStatus
@@ -26,13 +25,6 @@ DRAFT = {"categoria": "consulta-tecnica", "assunto": "Lentidão", "descricao": "
 def portal(app):
     app.config["FROZEN_TIME"] = FROZEN
     return app
-
-
-def count(app, model, *where) -> int:
-    with app.app_context():
-        found = db.session.scalar(select(func.count()).select_from(model).where(*where))
-        db.session.remove()
-        return found
 
 
 def statuses(responses) -> list[int]:

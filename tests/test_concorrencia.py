@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from apoio_atendimento import Person, version_in
 from apoio_chamados import FROZEN, JOAO, MARIA, csrf_from, open_form, png_bytes, send_form
-from apoio_concorrencia import AT_ONCE, errors_in, run_together
+from apoio_concorrencia import AT_ONCE, count, errors_in, run_together, statuses
 from apoio_turma import CLASS_PASSWORD, browsers, make_people
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from demo.extensions import db
 from demo.models import (
@@ -41,18 +41,6 @@ NEW_PASSWORD = "um cavalo azul no pasto"
 def portal(app):
     app.config["FROZEN_TIME"] = FROZEN
     return app
-
-
-def count(app, model, *where) -> int:
-    with app.app_context():
-        found = db.session.scalar(select(func.count()).select_from(model).where(*where))
-        db.session.remove()
-        return found
-
-
-def statuses(responses) -> list[int]:
-    assert errors_in(responses) == []
-    return [response.status_code for response in responses]
 
 
 def login_forms(people, emails, prefix=""):

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from apoio_atendimento import ANA, RITA, Person, page, version_in
 from apoio_chamados import FROZEN, JOAO, MARIA, csrf_from, open_form, send_form
-from apoio_concorrencia import AT_ONCE, errors_in, run_together
-from sqlalchemy import func, select
+from apoio_concorrencia import AT_ONCE, count, run_together, statuses
+from sqlalchemy import select
 
 from demo.extensions import db
 from demo.models import Note, OutgoingEmail, Ticket, TicketEvent, TicketStatus
@@ -19,18 +19,6 @@ from demo.models import Note, OutgoingEmail, Ticket, TicketEvent, TicketStatus
 def portal(app):
     app.config["FROZEN_TIME"] = FROZEN
     return app
-
-
-def count(app, model, *where) -> int:
-    with app.app_context():
-        found = db.session.scalar(select(func.count()).select_from(model).where(*where))
-        db.session.remove()
-        return found
-
-
-def statuses(responses) -> list[int]:
-    assert errors_in(responses) == []
-    return [response.status_code for response in responses]
 
 
 def forms(person: Person, paths: list[str], action) -> list[tuple[str, str]]:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from apoio_atendimento import JOAO, Person, page, text_of
 from apoio_chamados import FROZEN, MARIA
+from apoio_concorrencia import count
 from apoio_portal import Browser, Outbox, csrf_token
 from apoio_turmas import TRAINER, TRAINER_PASSWORD, Trainee, make_class
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from demo.extensions import db
 from demo.models import (
@@ -29,14 +30,6 @@ from demo.services import classrooms
 def portal(app):
     app.config["FROZEN_TIME"] = FROZEN
     return app
-
-
-def count(app, model, *where) -> int:
-    with app.app_context():
-        try:
-            return db.session.scalar(select(func.count()).select_from(model).where(*where))
-        finally:
-            db.session.remove()
 
 
 def class_tickets(app, name: str) -> list[Ticket]:

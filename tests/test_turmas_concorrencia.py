@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from apoio_chamados import FROZEN
-from apoio_concorrencia import AT_ONCE, errors_in, run_together
+from apoio_concorrencia import AT_ONCE, count, errors_in, run_together
 from apoio_portal import Browser, csrf_token
 from apoio_turma import CLASS_PASSWORD, browsers, make_people
 from apoio_turmas import Trainee, make_class
@@ -24,14 +24,6 @@ CLASS_SIZE = 30
 def portal(app):
     app.config["FROZEN_TIME"] = FROZEN
     return app
-
-
-def count(app, model, *where) -> int:
-    with app.app_context():
-        try:
-            return db.session.scalar(select(func.count()).select_from(model).where(*where))
-        finally:
-            db.session.remove()
 
 
 def in_context(app, work):
