@@ -190,3 +190,32 @@ def test_breaches_noted_once_when_queues_load_at_once(portal, monkeypatch):
         assert sorted(n.ticket.number for n in notes) == numbers
         assert {n.kind for n in notes} == {Note.SYSTEM}
         db.session.remove()
+
+
+def test_a_move_between_reading_the_ticket_and_its_state_is_told_as_moved(portal):
+    """The process state is its own row, read after the ticket's: a move in between is a 409.
+
+    On PostgreSQL each statement sees the latest commit, so the state read second was already
+    past the step the ticket read first said; the workflow refused it with an internal error.
+    """
+    number = Person(portal, MARIA).open_ticket("Estado lido depois")
+    with portal.app_context():
+        joao = db.session.scalar(select(User).where(User.email == JOAO))
+        stale = ticket_by_number(number)  # the ticket's row only: the state is not read yet
+        version = stale.version
+
+        def colleague():
+            with portal.app_context():
+                try:
+                    ana = db.session.scalar(select(User).where(User.email == ANA))
+                    tasks.act(ticket_by_number(number), ana, "resolver", "", version)
+                    return True
+                finally:
+                    db.session.remove()
+
+        assert run_together(colleague) == [True]
+        with pytest.raises(tasks.TaskMoved):
+            tasks.act(stale, joao, "informacao", "Qual versão?", version)
+        db.session.remove()
+    history = records(portal, number)
+    assert [r[:2] for r in history if r[0] == "triagem"] == [("triagem", "resolver")], history

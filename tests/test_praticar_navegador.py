@@ -200,9 +200,10 @@ def test_a_tour_that_names_a_missing_target_says_so_with_its_file_and_line(
         assert "não está nesta tela" in page.locator(".driver-popover").inner_text()
         # Left and resumed: the tour waits with a button, in Portuguese.
         page.locator(".driver-popover-close-btn").click()
+        # wait_for: the button appears once the popover has closed, not at the click's return.
         resume = page.get_by_role("button", name=re.compile("^Retomar o tour"))
-        assert resume.is_visible()
+        resume.wait_for(timeout=STEP_MS)
         page.reload()
-        assert page.get_by_role("button", name=re.compile("^Retomar o tour")).is_visible()
+        resume.wait_for(timeout=STEP_MS)
         page.get_by_role("button", name="Encerrar o tour").click()
         assert page.evaluate("() => localStorage.getItem('portal.praticar')") is None

@@ -261,9 +261,15 @@ def act(
     proc = workflow.current_process()
     step = ticket.current_step
     moment = clock.now()
-    new_state = workflow.complete(
-        proc, ticket.process_state, step, None if decision == ANSWER else decision, {}
-    )
+    try:
+        new_state = workflow.complete(
+            proc, ticket.process_state, step, None if decision == ANSWER else decision, {}
+        )
+    except workflow.StepNotReady:
+        # The state lives in its own row, read after the ticket's: when someone moved the
+        # ticket in between, the state is already past `step`. The same race as a stale
+        # version, and the same answer (bump's version check covers the other interleavings).
+        raise TaskMoved() from None
     next_step = workflow.ready_step(proc, new_state)
     with attachments.placed_after_commit(staged):
         bump(
