@@ -36,6 +36,7 @@ HELP: dict[str, str] = {
     "turmas.ficha": "roteiro-do-instrutor.html#a-ficha-da-turma",
     "turmas.progresso": "roteiro-do-instrutor.html#acompanhar-a-turma",
     "minha_area.tokens": "api.html#autenticacao",
+    "api_docs.referencia": "api.html",
     "caixa.lista": "operacao.html#servir-uma-sala-de-aula",
 }
 

@@ -7,9 +7,11 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from urllib.parse import urljoin, urlsplit
 
-#: Links a crawl must not follow: they change something or leave the site. The API's
-#: reference (/api/v1/referencia, Swagger UI's own page for integrators) is not a portal screen.
-SKIP = re.compile(r"^/(sair|mapa/sair)|^/manual/|^/vendor/|^/static/|/anexos/|^/api/")
+#: Links a crawl must not follow: they change something or leave the site, or are no screen
+#: (the API's documents; its reference page is a screen, and is crawled).
+SKIP = re.compile(
+    r"^/(sair|mapa/sair)|^/manual/|^/vendor/|^/static/|/anexos/|^/api/(?!v1/referencia$)"
+)
 
 
 def shape(path: str) -> str:

@@ -253,6 +253,8 @@ def settle(page) -> None:
     page.wait_for_load_state("load")
     if page.locator("#diagrama").count():
         page.locator("#diagrama[data-pronto=sim]").wait_for()
+    if page.locator("#referencia").count():  # the API's reference, drawn by Swagger UI
+        page.locator("#referencia[data-pronta=true] .opblock").first.wait_for()
 
 
 def eMAG_problems(page) -> list[str]:
@@ -318,6 +320,50 @@ def test_every_screen_passes_axe_wcag22_aa(portal, chromium, who, viewport):
     finally:
         context.close()
     assert len(checked) > (5 if profile.crawled else 1), checked
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_api_reference_passes_axe_with_every_operation_open(portal, chromium, viewport):
+    """Swagger UI inside the portal's page: its states a link does not reach (every operation
+    and every model open) pass axe too, in both contrasts."""
+    _app, base = portal
+    context = chromium.new_context(viewport=VIEWPORTS[viewport], locale="pt-BR")
+    apoio_axe.prepare(context)
+    problems: list[str] = []
+    try:
+        page = context.new_page()
+        page.goto(base + "/api/v1/referencia")
+        settle(page)
+        operations = page.locator(".opblock-summary-control")
+        assert operations.count() >= 15
+        for control in operations.all():
+            control.click()
+        page.locator(".opblock-body").nth(operations.count() - 1).wait_for()
+        page.locator(".models-control").click()
+        # OpenAPI 3.1: Swagger UI draws the schemas as JSON Schema 2020-12, each with its
+        # "Expand all" (every property, however deep)
+        deep = page.locator(
+            ".models [data-json-schema-level='0'] > div > .json-schema-2020-12-expand-deep-button"
+        )
+        deep.first.wait_for()
+        models = deep.count()
+        assert models >= 10
+        for index in range(models):
+            deep.nth(index).click()
+        page.wait_for_function(
+            """n => document.querySelectorAll(".models [data-json-schema-level='0'] >"
+                + " .json-schema-2020-12-head > [aria-expanded=true]").length === n""",
+            arg=models,
+        )
+        for contrast in ("normal", "alto contraste"):
+            page.evaluate(HIGH_CONTRAST, contrast == "alto contraste")
+            found = apoio_axe.violations(page)
+            if found:
+                problems.append(apoio_axe.describe(found, f"{viewport}, {contrast}: referência: "))
+        problems.extend(eMAG_problems(page))
+    finally:
+        context.close()
     assert not problems, "\n".join(problems)
 
 
