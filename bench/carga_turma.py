@@ -45,6 +45,10 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.banco import empty_postgres  # noqa: E402
+
 LOCUSTFILE = Path(__file__).resolve().parent / "turma_locustfile.py"
 PYTHON = sys.executable
 PASSWORD = "Senha-da-turma-2026"
@@ -89,7 +93,7 @@ def main() -> int:
         port = args.porta or _free_port()
         env = _environment(folder, url, args)
         if url.startswith("postgres"):
-            _empty_postgres(url, args.recriar)
+            empty_postgres(url, args.recriar)
         print(f"Banco: {_describe(url)}")
         print(f"Pasta temporária: {folder}")
         _flask(env, "configurar-instancia", "--host", "127.0.0.1", "--port", str(port))
@@ -241,23 +245,6 @@ def _flask(env: dict, *args: str) -> str:
     if result.returncode:
         sys.exit(f"Erro: `flask {' '.join(args)}` falhou:\n{result.stdout}{result.stderr}")
     return result.stdout
-
-
-def _empty_postgres(url: str, recreate: bool) -> None:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(_psycopg(url))
-    with engine.begin() as connection:
-        tables = sa.inspect(connection).get_table_names()
-        if tables and not recreate:
-            sys.exit(
-                "O banco indicado já tem tabelas; use --recriar para apagá-las "
-                "(todas as do esquema public)."
-            )
-        if tables:
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def _create_class(env: dict, count: int) -> None:
@@ -669,13 +656,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _psycopg(url: str) -> str:
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
 
 
 def _describe(url: str) -> str:
