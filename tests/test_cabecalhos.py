@@ -24,6 +24,15 @@ INLINE = [
 ]
 
 
+def csp_violations(page) -> list[str]:
+    """The page's console messages about the Content-Security-Policy, as they come."""
+    found: list[str] = []
+    page.on(
+        "console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None
+    )
+    return found
+
+
 @pytest.fixture
 def portal(app):
     app.config["FROZEN_TIME"] = FROZEN
@@ -98,11 +107,7 @@ def test_the_browser_reports_no_csp_violation(portal):
 
     with served(portal) as base, launched() as chromium:
         page = chromium.new_page()
-        violations = []
-        page.on(
-            "console",
-            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
-        )
+        violations = csp_violations(page)
         page.goto(base + "/entrar")
         page.get_by_label("Usuário", exact=True).fill(MARIA)
         page.get_by_label("Senha", exact=True).fill("solicitante-demo")
@@ -127,18 +132,16 @@ def test_the_api_reference_works_under_the_policy(portal):
 
     with served(portal) as base, launched() as chromium:
         page = chromium.new_page()
-        violations = []
-        page.on(
-            "console",
-            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
-        )
+        violations = csp_violations(page)
         outside = []
         page.on(
             "request",
             lambda r: outside.append(r.url) if not r.url.startswith((base, "data:")) else None,
         )
         page.goto(base + "/api/v1/referencia")
-        expect(page.get_by_text("API do Portal de Suporte Técnico").first).to_be_visible()
+        # Swagger UI's bundle (1.5 MB) draws the page: a cold, busy machine needs more than 5 s.
+        title = page.get_by_text("API do Portal de Suporte Técnico").first
+        expect(title).to_be_visible(timeout=30_000)
         operation = page.locator("#operations-chamados-get_api_v1_chamados")
         expect(operation).to_be_visible()
         operation.locator("button").first.click()
