@@ -214,8 +214,9 @@ def floor(plan_file: Path, srcdir: Path, outdir: Path) -> None:
     import threading
 
     sys.path[:0] = [str(ROOT), str(EXTENSIONS)]
+    from passos.roles import VARIABLE
     from passos.runner import CHROMIUM_ARGS, ROLES, chromium_path, label_pattern
-    from playwright.sync_api import Error, sync_playwright
+    from playwright.sync_api import sync_playwright
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     from demo.capturas import create_capture_app
@@ -236,6 +237,13 @@ def floor(plan_file: Path, srcdir: Path, outdir: Path) -> None:
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base_url = f"http://127.0.0.1:{server.server_port}"
+
+    variables: dict[str, str] = {}  # what a step kept (:guarda:), as {name} in later ones
+
+    def filled(text: Any) -> Any:
+        if not isinstance(text, str):
+            return text
+        return VARIABLE.sub(lambda match: variables[match.group(1)], text)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -265,6 +273,7 @@ def floor(plan_file: Path, srcdir: Path, outdir: Path) -> None:
                 actions = data["actions"]
                 path = outdir / docname / f"{data.get('figure')}.png"
                 for index, (verb, role, label, value) in enumerate(actions):
+                    label, value = filled(label), filled(value)
                     name = label_pattern(label or "")
                     if verb == "click":
                         roles = ROLES[role]
@@ -277,12 +286,16 @@ def floor(plan_file: Path, srcdir: Path, outdir: Path) -> None:
                         target.set_input_files([str(srcdir / p) for p in value])
                     elif verb == "fill":
                         target = page.get_by_label(name).filter(visible=True)
-                        try:
+                        option = page.get_by_role("radio", name=label_pattern(value))
+                        target.or_(option).first.wait_for()
+                        tag = target.first.evaluate("e => e.tagName") if target.count() else ""
+                        if tag in ("", "FIELDSET"):  # a group of radio buttons: pick one
+                            target = option
+                            target.check(force=True)  # its label lies over it
+                        elif tag == "SELECT":
+                            target.select_option(label=value)
+                        else:
                             target.fill(value)
-                        except Error:  # a group of radio buttons: click the option's label
-                            group = page.get_by_role("radiogroup", name=name)
-                            target = group.locator("label").filter(has_text=label_pattern(value))
-                            target.click()
                     else:  # a label that the figure only shows: wait until it is there
                         target = page.get_by_text(name)
                         for other in ROLES.get(role) or ROLES["clickable"]:
@@ -294,6 +307,11 @@ def floor(plan_file: Path, srcdir: Path, outdir: Path) -> None:
                         target.click()
                 if data.get("figure") and not actions:
                     _floor_screenshot(page, path, data)
+                for variable, label in data.get("keep", ()):
+                    shown = page.get_by_label(label_pattern(label)).evaluate(
+                        "e => ('value' in e ? e.value : e.textContent)"
+                    )
+                    variables[variable] = " ".join(str(shown).split())
             if context is not None:
                 context.close()
         browser.close()

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -259,21 +258,46 @@ def test_it_is_gunicorn_and_serves_both_sites_and_the_manual(portals):
 # --- 2. a class doing its first access together -------------------------------------------
 
 
+#: Creates the accounts named on the command line, four at a time, in one process: twenty
+#: `flask criar-usuario` processes would spend most of the test importing the portal (the CLI
+#: itself, many processes at once, is tests/test_concorrencia.py's).
+_CREATE_ACCOUNTS = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from demo import create_app
+from demo.services import accounts
+
+app = create_app()
+
+def create(index_email):
+    index, email = index_email
+    with app.app_context():
+        return accounts.create_user(email, f"Pessoa {index}", "MAPA", "solicitante").email
+
+with ThreadPoolExecutor(max_workers=4) as pool:
+    for email in pool.map(create, enumerate(sys.argv[1:], 1)):
+        print("Conta criada para", email)
+"""
+
+
 def create_accounts(portal: Portal, count: int) -> dict[str, str]:
-    """`flask criar-usuario` for each trainee, a few at once, while the portal is served.
+    """One account per trainee, four at a time, while the portal is served.
 
     The temporary passwords are read from the .eml files of the outbox folder, where the
-    command itself or the server's background process delivered them.
+    server's background process delivered them.
     """
     emails = [f"turma{index:02d}@agro.gov.br" for index in range(1, count + 1)]
-
-    def create(index_email):
-        index, email = index_email
-        return portal.flask("criar-usuario", email, "--nome", f"Pessoa {index}", "--orgao", "MAPA")
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        for email, result in zip(emails, pool.map(create, enumerate(emails, 1)), strict=True):
-            assert f"Conta criada para {email}" in result.stdout, result.stdout
+    result = subprocess.run(
+        [PYTHON, "-c", _CREATE_ACCOUNTS, *emails],
+        cwd=ROOT,
+        env=portal.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    for email in emails:
+        assert f"Conta criada para {email}" in result.stdout, result.stdout
     passwords: dict[str, str] = {}
     deadline = time.monotonic() + 60
     while len(passwords) < count:
