@@ -13,6 +13,7 @@ from apoio_navegador import launched, served
 from apoio_paginas import crawl
 from apoio_portal import Browser
 from apoio_turmas import TRAINER, make_class
+from flask import url_for
 
 from demo.security import CONTENT_SECURITY_POLICY
 
@@ -82,6 +83,29 @@ def test_shared_files_may_be_cached(portal):
         assert response.status_code == 200, path
         assert response.headers.get("Cache-Control") != "no-store", path
         response.close()
+
+
+def test_the_portals_own_files_are_kept_under_an_address_that_changes_with_them(
+    portal, tmp_path, monkeypatch
+):
+    """A page links to /static/portal.css?v=<digest>: kept a year, asked again once it changed."""
+    client = portal.test_client()
+    page = client.get("/entrar").text
+    linked = dict(re.findall(r'"(/static/[\w.-]+)\?v=([0-9a-f]{12})"', page))
+    assert {"/static/portal.css", "/static/portal.js"} <= set(linked), page[:2000]
+    response = client.get(f"/static/portal.css?v={linked['/static/portal.css']}")
+    assert response.status_code == 200
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    response.close()
+
+    monkeypatch.setattr(portal, "static_folder", str(tmp_path))
+    css = tmp_path / "portal.css"
+    addresses = []
+    for content in ("body { color: #000 }", "body { color: #111111 }"):
+        css.write_text(content)
+        with portal.test_request_context():
+            addresses.append(url_for("static", filename="portal.css"))
+    assert addresses[0] != addresses[1], addresses
 
 
 def test_production_sends_hsts_and_secure_cookies(app_factory):
