@@ -48,11 +48,17 @@ def main() -> int:
     print("$ " + " ".join(command[2:]), flush=True)
     before = _busy_seconds()
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    # wide enough that pytest's summary keeps each failure's reason on its line
+    environment = {**os.environ, "COLUMNS": "400"}
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=environment)
     wall = time.perf_counter() - started
     busy = _busy_seconds() - before
-    last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-500:]
-    print(f"  {last}")
+    lines = done.stdout.strip().splitlines()
+    # pytest's short summary: one line per test that failed, with its reason
+    for line in lines:
+        if line.startswith(("FAILED ", "ERROR ")):
+            print(f"  {line}")
+    print(f"  {lines[-1]}" if lines else done.stderr[-2000:])
     print()
     print(f"Tempo:                 {_seconds(wall)} (meta < {_seconds(TARGET_SECONDS)})")
     shown = f"{busy / wall:.2f}".replace(".", ",")
