@@ -40,7 +40,6 @@ import argparse
 import json
 import os
 import pickle
-import resource
 import shutil
 import statistics
 import subprocess
@@ -53,6 +52,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.maquina import busy_seconds, seconds  # noqa: E402
+
 DOCS = ROOT / "docs"
 EXTENSIONS = DOCS / "_ext"
 SPHINX_BUILD = Path(sys.executable).parent / "sphinx-build"
@@ -64,7 +67,7 @@ TARGET_VERIFY = 1.1  # × the capture
 TARGET_HTML_CLEAN = 10.0  # seconds
 TARGET_HTML_INCREMENTAL = 2.0  # seconds
 
-Measure = tuple[float, float]  # wall time, CPU time of the whole machine (see _busy_seconds)
+Measure = tuple[float, float]  # wall time, CPU time of the whole machine (see bench/maquina.py)
 ROWS = (
     ("captura", "Captura (passos-captura, {n} figuras)"),
     ("piso", "Piso (Playwright mínimo, {n} figuras)"),
@@ -142,30 +145,11 @@ def _project_copy(tmp: Path) -> Path:
 
 
 def _timed(command: list[str]) -> tuple[Measure, subprocess.CompletedProcess[str]]:
-    before = _busy_seconds()
+    before = busy_seconds()
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - started
-    return (wall, _busy_seconds() - before), done
-
-
-def _busy_seconds() -> float:
-    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat.
-
-    Not the children's rusage: Chromium's renderer processes are not waited for by the
-    process tree that started them, and on this machine rusage missed 45 % of what a
-    replay costs (25 s of 45 s). On an otherwise idle machine the difference is the
-    replay's own cost; where /proc/stat does not exist, the children's rusage it is.
-    """
-    try:
-        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    except OSError:
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return usage.ru_utime + usage.ru_stime
-    # user nice system idle iowait irq softirq (steal: another machine's, not counted)
-    ticks = [int(value) for value in fields[:7]]
-    idle = ticks[3] + ticks[4]
-    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
+    return (wall, busy_seconds() - before), done
 
 
 def _sphinx(builder: str, srcdir: Path, outdir: Path, *options: str) -> Measure:
@@ -357,16 +341,12 @@ def _paired(
     return statistics.median(wall), statistics.median(cpu) if cpu else 0.0, wall
 
 
-def _seconds(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",") + " s"
-
-
 def _ratio(value: float) -> str:
     return f"{value:.2f}".replace(".", ",") + " ×"
 
 
 def _progress(title: str, times: dict[str, list[Measure]], keys: tuple[str, ...]) -> None:
-    parts = (f"{key} {_seconds(times[key][-1][0])}" for key in keys)
+    parts = (f"{key} {seconds(times[key][-1][0])}" for key in keys)
     print(f"  {title}: " + ", ".join(parts), flush=True)
 
 
@@ -376,9 +356,9 @@ def _summary(times: dict[str, list[Measure]], figures: int, load: float) -> None
     print()
     print(f"{'':<48} {'tempo':>8}   {'CPU':>8}   execuções")
     for key, title in ROWS:
-        runs = " · ".join(_seconds(w) for w, _ in times[key])
+        runs = " · ".join(seconds(w) for w, _ in times[key])
         name = title.format(n=figures)
-        print(f"{name:<48} {_seconds(wall[key]):>8}   {_seconds(cpu[key]):>8}   {runs}")
+        print(f"{name:<48} {seconds(wall[key]):>8}   {seconds(cpu[key]):>8}   {runs}")
     capture, capture_cpu, capture_pairs = _paired(times, "captura", "piso")
     verify, verify_cpu, verify_pairs = _paired(times, "verificacao", "captura")
     print()
@@ -388,12 +368,12 @@ def _summary(times: dict[str, list[Measure]], figures: int, load: float) -> None
     checks = (
         ("captura ÷ piso", capture, TARGET_CAPTURE, _ratio, capture_cpu),
         ("verificação ÷ captura", verify, TARGET_VERIFY, _ratio, verify_cpu),
-        ("HTML limpo", wall["html"], TARGET_HTML_CLEAN, _seconds, cpu["html"]),
+        ("HTML limpo", wall["html"], TARGET_HTML_CLEAN, seconds, cpu["html"]),
         (
             "HTML incremental",
             wall["incremental"],
             TARGET_HTML_INCREMENTAL,
-            _seconds,
+            seconds,
             cpu["incremental"],
         ),
     )
@@ -408,7 +388,7 @@ def _summary(times: dict[str, list[Measure]], figures: int, load: float) -> None
     print()
     print(
         f"O piso ocupa em média {busy:.2f} dos {cores} núcleos ".replace(".", ",")
-        + f"({_seconds(cpu['piso'])} de CPU em {_seconds(wall['piso'])}): o mesmo trabalho, "
+        + f"({seconds(cpu['piso'])} de CPU em {seconds(wall['piso'])}): o mesmo trabalho, "
         + "dividido entre sessões em paralelo, não leva menos que "
         + f"{_ratio(busy / cores)} o piso nesta máquina."
     )

@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
 
-from manual import _busy_seconds, _seconds  # noqa: E402
+from bench.maquina import busy_seconds, seconds  # noqa: E402
 
 TARGET_SECONDS = 6 * 60
 
@@ -46,13 +46,13 @@ def main() -> int:
     ]
     cores = os.cpu_count() or 1
     print("$ " + " ".join(command[2:]), flush=True)
-    before = _busy_seconds()
+    before = busy_seconds()
     started = time.perf_counter()
     # wide enough that pytest's summary keeps each failure's reason on its line
     environment = {**os.environ, "COLUMNS": "400"}
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=environment)
     wall = time.perf_counter() - started
-    busy = _busy_seconds() - before
+    busy = busy_seconds() - before
     lines = done.stdout.strip().splitlines()
     # pytest's short summary: one line per test that failed, with its reason
     for line in lines:
@@ -60,11 +60,11 @@ def main() -> int:
             print(f"  {line}")
     print(f"  {lines[-1]}" if lines else done.stderr[-2000:])
     print()
-    print(f"Tempo:                 {_seconds(wall)} (meta < {_seconds(TARGET_SECONDS)})")
+    print(f"Tempo:                 {seconds(wall)} (meta < {seconds(TARGET_SECONDS)})")
     shown = f"{busy / wall:.2f}".replace(".", ",")
-    print(f"CPU (a máquina toda):  {_seconds(busy)}, {shown} de {cores} núcleos ocupados")
+    print(f"CPU (a máquina toda):  {seconds(busy)}, {shown} de {cores} núcleos ocupados")
     print(
-        f"Menor tempo possível para este trabalho em {cores} núcleos: {_seconds(busy / cores)}"
+        f"Menor tempo possível para este trabalho em {cores} núcleos: {seconds(busy / cores)}"
         + (" — acima da meta" if busy / cores > TARGET_SECONDS else "")
     )
     return done.returncode

@@ -65,3 +65,12 @@ def launched():
             yield browser
         finally:
             browser.close()
+
+
+def settle(page) -> None:
+    """Wait for what a script draws after the load (the flow diagram, the API's reference)."""
+    page.wait_for_load_state("load")
+    if page.locator("#diagrama").count():
+        page.locator("#diagrama[data-pronto=sim]").wait_for()
+    if page.locator("#referencia").count():  # the API's reference, drawn by Swagger UI
+        page.locator("#referencia[data-pronta=true] .opblock").first.wait_for()

@@ -19,7 +19,7 @@ import apoio_axe
 import pytest
 from apoio_atendimento import ANA, PASSWORDS, Person
 from apoio_chamados import CARLOS, FROZEN, JOAO, MARIA, open_form, png_bytes, upload
-from apoio_navegador import launched, served
+from apoio_navegador import launched, served, settle
 from apoio_paginas import crawl
 from apoio_portal import Browser
 
@@ -246,15 +246,6 @@ def log_in(page, base: str, profile: Profile) -> None:
         page.get_by_label("Senha", exact=True).fill(profile.password)
         page.get_by_role("button", name="Entrar").click()
         page.wait_for_load_state()
-
-
-def settle(page) -> None:
-    """Wait for what a script draws after the load (the flow diagram)."""
-    page.wait_for_load_state("load")
-    if page.locator("#diagrama").count():
-        page.locator("#diagrama[data-pronto=sim]").wait_for()
-    if page.locator("#referencia").count():  # the API's reference, drawn by Swagger UI
-        page.locator("#referencia[data-pronta=true] .opblock").first.wait_for()
 
 
 def eMAG_problems(page) -> list[str]:

@@ -15,7 +15,7 @@ import pytest
 from apoio_atendimento import ANA, PASSWORDS, RITA
 from apoio_chamados import CARLOS, JOAO, MARIA
 from apoio_helpdesk import world
-from apoio_navegador import launched, served
+from apoio_navegador import launched, served, settle
 from apoio_portal import Browser
 
 pytestmark = pytest.mark.browser
@@ -113,8 +113,7 @@ def test_no_screen_is_wider_than_a_phone(portal, who):
             page.wait_for_load_state()
         for path in paths:
             page.goto(base + path)
-            if page.locator("#referencia").count():  # the API's reference, drawn by a script
-                page.locator("#referencia[data-pronta=true] .opblock").first.wait_for()
+            settle(page)
             found = page.evaluate(MEASURE)
             if found["page"] > found["width"] or found["offenders"] or found["clipped"]:
                 problems.append(f"{path}: página {found['page']} px; {found}")
@@ -131,8 +130,6 @@ def test_the_pages_before_the_login_fit_a_phone(portal):
         problems = []
         for path in ("/entrar", "/mapa/entrar", "/nao-existe"):
             page.goto(base + path)
-            if page.locator("#referencia").count():  # the API's reference, drawn by a script
-                page.locator("#referencia[data-pronta=true] .opblock").first.wait_for()
             found = page.evaluate(MEASURE)
             if found["page"] > found["width"] or found["offenders"] or found["clipped"]:
                 problems.append(f"{path}: {found}")
